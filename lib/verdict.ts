@@ -1,0 +1,37 @@
+// The common shape of every judgement the harness makes: plain data, so the same verdict can
+// become a vitest assertion, a k6 check/metric tag, or a line in a report.
+
+/** Contract rule ids judged by the modules in lib/ (the lead lists them in the contract). */
+export const RULES = {
+  underLimitNo429: 'ratelimit.under-limit-no-429',
+  enforcedPerKey: 'ratelimit.enforced-per-key',
+  retryAfterPresent: 'ratelimit.retry-after-present',
+  retryAfterValid: 'ratelimit.retry-after-valid',
+  retryAfterPositive: 'ratelimit.retry-after-positive',
+  retryAfterBounded: 'ratelimit.retry-after-bounded',
+  retryAfterHonoured: 'ratelimit.retry-after-honoured',
+  retryAfterTight: 'ratelimit.retry-after-tight',
+  isolation: 'ratelimit.isolation',
+  keyPoolSufficient: 'load.key-pool-sufficient',
+} as const;
+
+export type RuleId = (typeof RULES)[keyof typeof RULES];
+
+export interface Verdict<D = Record<string, unknown>> {
+  ok: boolean;
+  /** Contract rule id, e.g. 'ratelimit.enforced-per-key'. */
+  rule: string;
+  /** Human-readable; never contains an API key in full (callers pass keys by role name). */
+  reason: string;
+  details?: D;
+}
+
+export function verdict<D>(ok: boolean, rule: RuleId, reason: string, details?: D): Verdict<D> {
+  return details === undefined ? { ok, rule, reason } : { ok, rule, reason, details };
+}
+
+/** Compact number formatting for reasons: at most `digits` decimals, no trailing zeros. */
+export function fmt(n: number, digits = 1): string {
+  if (!Number.isFinite(n)) return String(n);
+  return String(Number(n.toFixed(digits)));
+}
