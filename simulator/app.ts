@@ -1,0 +1,191 @@
+// createSimulator: the Rundun v1 simulator as a plain (req, res) handler, no listening.
+// Request pipeline, in stages where faults can be switched in later:
+//   admin (/_sim, bypasses everything) | edge rate limit -> auth -> fail-next -> routing -> handler
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { adminStage, hashAdminToken, isAdminPath } from './admin';
+import { authStage } from './auth';
+import { createSimClock, type SimClock } from './clock';
+import type { RetryAfterFormat, SimContext } from './context';
+import { edgeStage, identify } from './edge';
+import { createFaults, FailNext, type Faults } from './faults';
+import { sendError, StatusCounter, type Responder } from './http';
+import { generateKey, KeyStore } from './keys';
+import { createRateLimiter, type RateLimitConfig, type RateLimiter } from './rate-limit';
+import { matchRoute, type Route } from './router';
+import { createRun, getRun, listRuns } from './routes/runs';
+import { getTemplate, listTemplates } from './routes/templates';
+import { Store, type OrgSpec } from './store';
+
+export const ORG_A = 'a';
+export const ORG_B = 'b';
+export const ORG_C = 'c';
+export const TEMPLATE_COUNTS = { [ORG_A]: 123, [ORG_B]: 7, [ORG_C]: 3 } as const;
+export const DEFAULT_RATE_LIMIT: RateLimitConfig = { limit: 20, windowMs: 1000, algorithm: 'fixed-window' };
+export const DEFAULT_RUN_QUOTA = 10_000;
+export const DEFAULT_POOL_SIZE = 8;
+
+export interface SimulatorOptions {
+  /** Edge rate limit per key; null disables it. Default 20 per 1 s, fixed-window. */
+  rateLimit?: RateLimitConfig | null;
+  retryAfterFormat?: RetryAfterFormat;
+  /** Runs org A may create in total (default 10000). Org B: 10000; org C: 0. */
+  runQuota?: number;
+  /** Extra org-A keys for load tests (default 8). */
+  poolSize?: number;
+  /** Fault names switched on (the catalogue is to come); each stage can ask faults.has(name). */
+  faults?: readonly string[];
+  clock?: SimClock;
+  /** Seed for the template ids (default "rundun-sim"). */
+  seed?: string;
+  /** Called with unexpected handler errors (never sent to clients). */
+  onError?: (err: unknown) => void;
+}
+
+export interface SimFixtures {
+  baseUrl: string;
+  keys: { primary: string; secondary: string; other_org: string; exhausted: string; revoked: string; ratelimit: string };
+  pool: string[];
+  rateLimit: { limit: number; windowSeconds: number; algorithm: string; retryAfterFormat: RetryAfterFormat } | null;
+  admin: { baseUrl: string; token: string };
+}
+
+export interface Simulator {
+  handler(req: IncomingMessage, res: ServerResponse): void;
+  /** The fixtures document for a server reachable at `origin` (e.g. http://127.0.0.1:1234). */
+  fixtures(origin: string): SimFixtures;
+  readonly clock: SimClock;
+  readonly store: Store;
+  readonly limiter: RateLimiter | null;
+  readonly faults: Faults;
+  readonly failNext: FailNext;
+  readonly counter: StatusCounter;
+  readonly retryAfterFormat: RetryAfterFormat;
+}
+
+function checkCount(name: string, n: number): number {
+  if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`${name} must be a non-negative integer`);
+  return n;
+}
+
+export function createSimulator(options: SimulatorOptions = {}): Simulator {
+  const clock = options.clock ?? createSimClock();
+  const rateLimit = options.rateLimit === undefined ? DEFAULT_RATE_LIMIT : options.rateLimit;
+  const limiter = rateLimit === null ? null : createRateLimiter(rateLimit, clock.monotonic);
+  const retryAfterFormat = options.retryAfterFormat ?? 'delay-seconds';
+  const poolSize = checkCount('poolSize', options.poolSize ?? DEFAULT_POOL_SIZE);
+  const specs: OrgSpec[] = [
+    { id: ORG_A, templates: TEMPLATE_COUNTS[ORG_A], runQuota: checkCount('runQuota', options.runQuota ?? DEFAULT_RUN_QUOTA) },
+    { id: ORG_B, templates: TEMPLATE_COUNTS[ORG_B], runQuota: DEFAULT_RUN_QUOTA },
+    { id: ORG_C, templates: TEMPLATE_COUNTS[ORG_C], runQuota: 0 },
+  ];
+  const store = new Store(specs, options.seed ?? 'rundun-sim');
+
+  // Plaintext keys live only in the fixtures document handed to the harness; the key store
+  // keeps hashes.
+  const keyStore = new KeyStore();
+  const issue = (org: string): string => {
+    const k = generateKey();
+    keyStore.add(k, org);
+    return k;
+  };
+  const keys = {
+    primary: issue(ORG_A),
+    secondary: issue(ORG_A),
+    other_org: issue(ORG_B),
+    exhausted: issue(ORG_C),
+    revoked: issue(ORG_A),
+    ratelimit: issue(ORG_A),
+  };
+  keyStore.revoke(keys.revoked);
+  const pool = Array.from({ length: poolSize }, () => issue(ORG_A));
+  const adminToken = randomBytes(24).toString('hex');
+
+  const counter = new StatusCounter();
+  const now = clock.now;
+  const admin: Responder = { counter: new StatusCounter(), now };
+  const faults = createFaults(options.faults);
+  const ctx: SimContext = {
+    clock,
+    now,
+    store,
+    keys: keyStore,
+    limiter,
+    retryAfterFormat,
+    faults,
+    failNext: new FailNext(),
+    counter,
+    adminTokenHash: hashAdminToken(adminToken),
+    admin,
+  };
+  const onError = options.onError;
+
+  const fail = (res: ServerResponse, err: unknown): void => {
+    onError?.(err);
+    if (!res.headersSent) sendError(ctx, res, 'internal_error');
+    else res.destroy();
+  };
+
+  function dispatch(req: IncomingMessage, res: ServerResponse, orgId: string, route: Route, query: string | null): void | Promise<void> {
+    switch (route.kind) {
+      case 'listTemplates':
+        return listTemplates(ctx, res, orgId, query);
+      case 'getTemplate':
+        return getTemplate(ctx, res, orgId, route.id);
+      case 'listRuns':
+        return listRuns(ctx, res, orgId, query);
+      case 'createRun':
+        return createRun(ctx, req, res, orgId);
+      case 'getRun':
+        return getRun(ctx, res, orgId, route.id);
+      case 'notFound':
+        return sendError(ctx, res, 'not_found');
+    }
+  }
+
+  function pipeline(req: IncomingMessage, res: ServerResponse): void | Promise<void> {
+    const url = req.url ?? '/';
+    if (isAdminPath(url)) return adminStage(ctx, req, res, url);
+    const id = identify(req);
+    if (!edgeStage(ctx, req, res, id)) return;
+    const orgId = authStage(ctx, res, id);
+    if (orgId === null) return;
+    const q = url.indexOf('?');
+    const path = q === -1 ? url : url.slice(0, q);
+    if ((path === '/v1' || path.startsWith('/v1/')) && ctx.failNext.consume(path)) return sendError(ctx, res, 'internal_error');
+    return dispatch(req, res, orgId, matchRoute(req.method, path), q === -1 ? null : url.slice(q + 1));
+  }
+
+  function handler(req: IncomingMessage, res: ServerResponse): void {
+    try {
+      const pending = pipeline(req, res);
+      if (pending !== undefined) pending.catch((err: unknown) => fail(res, err));
+    } catch (err) {
+      fail(res, err);
+    }
+  }
+
+  return {
+    handler,
+    fixtures(origin: string): SimFixtures {
+      const base = origin.replace(/\/+$/, '').replace(/\/v1$/, '');
+      return {
+        baseUrl: `${base}/v1`,
+        keys: { ...keys },
+        pool: [...pool],
+        rateLimit:
+          rateLimit === null
+            ? null
+            : { limit: rateLimit.limit, windowSeconds: rateLimit.windowMs / 1000, algorithm: rateLimit.algorithm, retryAfterFormat },
+        admin: { baseUrl: `${base}/_sim`, token: adminToken },
+      };
+    },
+    clock,
+    store,
+    limiter,
+    faults,
+    failNext: ctx.failNext,
+    counter,
+    retryAfterFormat,
+  };
+}

@@ -1,0 +1,57 @@
+// The simulator as a process: `node build/simulator/cli.js --port 0 --fixtures f.json`.
+// Prints the base URL and the fixtures path (never a key); bad flags exit 2 with one line and
+// the usage; SIGINT/SIGTERM close the server and exit 0.
+import { renameSync, writeFileSync } from 'node:fs';
+import { parseCli, UsageError, USAGE, type CliConfig } from './options';
+import { startSimulator } from './server';
+
+function describeLimit(cfg: CliConfig): string {
+  const rl = cfg.start.rateLimit;
+  if (rl === null || rl === undefined) return 'rate limit off';
+  return `rate limit ${rl.limit}/${rl.windowMs}ms ${rl.algorithm}, Retry-After ${cfg.start.retryAfterFormat ?? 'delay-seconds'}`;
+}
+
+async function main(): Promise<void> {
+  let cfg: CliConfig;
+  try {
+    cfg = parseCli(process.argv.slice(2));
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    process.stderr.write(`error: ${err.message}\n${USAGE}\n`);
+    process.exit(2);
+  }
+  if (cfg.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+
+  const sim = await startSimulator({
+    ...cfg.start,
+    onError: (err) => process.stderr.write(`simulator: handler error: ${err instanceof Error ? err.message : String(err)}\n`),
+  });
+  if (cfg.fixturesPath !== null) {
+    // Write then rename, so a reader polling for the file never sees half of it.
+    const tmp = `${cfg.fixturesPath}.${process.pid}.tmp`;
+    writeFileSync(tmp, `${JSON.stringify(sim.fixtures, null, 2)}\n`, { mode: 0o600 });
+    renameSync(tmp, cfg.fixturesPath);
+  }
+  process.stdout.write(
+    `rundun simulator listening on ${sim.baseUrl} (${describeLimit(cfg)})` +
+      (cfg.fixturesPath === null ? '\n' : `; fixtures written to ${cfg.fixturesPath}\n`),
+  );
+
+  let closing = false;
+  const shutdown = (signal: string): void => {
+    if (closing) return;
+    closing = true;
+    process.stdout.write(`rundun simulator: ${signal}, closing\n`);
+    void sim.close().then(() => process.exit(0));
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`simulator: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,54 @@
+// page / per_page: integers (digits only), page >= 1, per_page 1..100; defaults 1 and 50.
+// Anything else is 422 validation_failed; an undecodable query string is 400 bad_request.
+// Unknown parameters are ignored.
+
+export const DEFAULT_PER_PAGE = 50;
+export const MAX_PER_PAGE = 100;
+
+export type PageQuery =
+  | { ok: true; page: number; perPage: number }
+  | { ok: false; code: 'bad_request' | 'validation_failed'; message: string };
+
+const DEFAULTS: PageQuery = { ok: true, page: 1, perPage: DEFAULT_PER_PAGE };
+
+function parseIntStrict(s: string): number | null {
+  if (s.length === 0 || s.length > 16) return null;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return null;
+  }
+  const n = Number(s);
+  return Number.isSafeInteger(n) ? n : null;
+}
+
+export function parsePageQuery(query: string | null): PageQuery {
+  if (query === null || query.length === 0) return DEFAULTS;
+  let page: string | undefined;
+  let perPage: string | undefined;
+  for (const part of query.split('&')) {
+    if (part.length === 0) continue;
+    const eq = part.indexOf('=');
+    let name: string;
+    let value: string;
+    try {
+      name = decodeURIComponent(eq === -1 ? part : part.slice(0, eq));
+      value = eq === -1 ? '' : decodeURIComponent(part.slice(eq + 1));
+    } catch {
+      return { ok: false, code: 'bad_request', message: 'The query string is not valid percent-encoding.' };
+    }
+    if (name === 'page' || name === 'per_page') {
+      if ((name === 'page' ? page : perPage) !== undefined) {
+        return { ok: false, code: 'validation_failed', message: `Query parameter ${name} is given more than once.` };
+      }
+      if (name === 'page') page = value;
+      else perPage = value;
+    }
+  }
+  const p = page === undefined ? 1 : parseIntStrict(page);
+  if (p === null || p < 1) return { ok: false, code: 'validation_failed', message: 'page must be an integer >= 1.' };
+  const pp = perPage === undefined ? DEFAULT_PER_PAGE : parseIntStrict(perPage);
+  if (pp === null || pp < 1 || pp > MAX_PER_PAGE) {
+    return { ok: false, code: 'validation_failed', message: `per_page must be an integer from 1 to ${MAX_PER_PAGE}.` };
+  }
+  return { ok: true, page: p, perPage: pp };
+}

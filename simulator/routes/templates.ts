@@ -1,0 +1,19 @@
+// GET /v1/templates and GET /v1/templates/{id}: served from pre-serialized bodies (templates
+// are static), so the hot path allocates almost nothing.
+import type { ServerResponse } from 'node:http';
+import type { SimContext } from '../context';
+import { sendError, sendJson } from '../http';
+import { parsePageQuery } from './query';
+
+export function listTemplates(ctx: SimContext, res: ServerResponse, orgId: string, query: string | null): void {
+  const q = parsePageQuery(query);
+  if (!q.ok) return sendError(ctx, res, q.code, q.message);
+  sendJson(ctx, res, 200, ctx.store.org(orgId).templatePage(q.page, q.perPage));
+}
+
+/** Another org's template answers exactly like an unknown id. */
+export function getTemplate(ctx: SimContext, res: ServerResponse, orgId: string, id: string): void {
+  const body = ctx.store.org(orgId).templateJson.get(id);
+  if (body === undefined) return sendError(ctx, res, 'template_not_found');
+  sendJson(ctx, res, 200, body);
+}
