@@ -1,0 +1,213 @@
+// A probe exercises one behaviour of the API and records, per contract rule, whether it held,
+// with the exchanges as evidence. Probes are plain async functions over a ProbeContext, so the
+// vitest suite runs them against the target and the self-tests run the very same probes
+// against broken servers and assert that they fail.
+import type { ResolvedContract } from '../../lib/contract';
+import { ruleById } from '../../lib/contract';
+import { validate, type SchemaName } from '../../lib/validate';
+import type { KeyRole, Target } from '../../lib/target';
+import type { Client, RequestOptions } from './client';
+import { describeExchange, toEvidence, type Evidence, type Exchange } from './exchange';
+import { passiveChecks, driftOf } from './passive';
+import { operationOf } from './operations';
+import type { SimControl } from './sim-control';
+
+export interface Outcome {
+  rule: string;
+  ok: boolean;
+  message: string;
+  evidence: Evidence[];
+}
+
+export interface Probe {
+  id: string; // '<rule family>.<what>', unique
+  title: string;
+  family: string;
+  /** Rules this probe checks actively (the passive rules are checked on every exchange). */
+  rules: string[];
+  /** Cells of the operation × status matrix this probe verifies. */
+  covers?: Array<[operation: string, status: number]>;
+  run(ctx: ProbeContext): Promise<void>;
+}
+
+export interface ProbeEnv {
+  target: Target;
+  contract: ResolvedContract;
+  client: Client;
+  sim?: SimControl; // only against the simulator
+}
+
+export type ProbeStatus = 'pass' | 'fail' | 'skip';
+
+export interface ProbeResult {
+  probe: string;
+  title: string;
+  family: string;
+  rules: string[];
+  status: ProbeStatus;
+  reason?: string; // skip reason, or the first failure
+  outcomes: Outcome[];
+  /** Passive checks that held, by rule: how many exchanges they held on. */
+  passiveHeld: Record<string, number>;
+  covers: Array<[string, number]>;
+  tally: Array<[operation: string, status: number]>;
+  drift: Array<{ schema: string; path: string; request: string }>;
+  requests: number;
+  durationMs: number;
+}
+
+export class SkipProbe extends Error {}
+/** Thrown to stop a probe whose preconditions failed; the failure is already recorded. */
+class StopProbe extends Error {}
+
+export class ProbeContext {
+  readonly outcomes: Outcome[] = [];
+  readonly exchanges: Exchange[] = [];
+  readonly passiveHeld: Record<string, number> = {};
+  readonly drift: ProbeResult['drift'] = [];
+
+  constructor(readonly env: ProbeEnv) {}
+
+  get params() {
+    return this.env.contract.params;
+  }
+  get target() {
+    return this.env.target;
+  }
+
+  /** The key for a role, or skip the probe saying which fixture is missing. */
+  key(role: KeyRole): { role: string; value: string } {
+    const value = this.env.target.keys[role];
+    if (!value) throw new SkipProbe(`needs the '${role}' key (fixtures keys.${role}, or ${KEY_ENV[role]})`);
+    return { role, value };
+  }
+
+  /** Simulator-only controls (clock, 500 trigger); skips elsewhere with the reason. */
+  sim(what: string): SimControl {
+    if (!this.env.sim) throw new SkipProbe(`${what} can only be provoked on the simulator (no admin surface on this target)`);
+    return this.env.sim;
+  }
+
+  skip(reason: string): never {
+    throw new SkipProbe(reason);
+  }
+
+  async call(method: string, path: string, opts: RequestOptions = {}): Promise<Exchange> {
+    const ex = await this.env.client.request(method, path, opts);
+    this.exchanges.push(ex);
+    for (const pc of passiveChecks) {
+      if (!pc.applies(ex) || this.env.contract.skipped[pc.rule]) continue;
+      const failure = pc.check(ex, this.env.contract);
+      if (failure) this.record(pc.rule, false, failure, [ex]);
+      else this.passiveHeld[pc.rule] = (this.passiveHeld[pc.rule] ?? 0) + 1;
+    }
+    const d = driftOf(ex);
+    if (d) for (const path of d.paths) this.drift.push({ schema: d.schema, path, request: `${ex.method} ${ex.path.split('?')[0]}` });
+    return ex;
+  }
+
+  /** Records a verdict for a rule. Returns ok so callers can branch. */
+  check(rule: string, ok: boolean, message: string, exchanges: Exchange[] = []): boolean {
+    this.record(rule, ok, message, exchanges);
+    return ok;
+  }
+
+  /** Status must be one of `expected`; otherwise fail `rule` and stop the probe. */
+  expectStatus(rule: string, ex: Exchange, expected: number | number[], what = ''): void {
+    const list = Array.isArray(expected) ? expected : [expected];
+    const ok = list.includes(ex.status);
+    const msg = ok
+      ? `${what || 'response'}: ${ex.status} as expected`
+      : `${what ? what + ': ' : ''}expected ${list.join(' or ')}, got ${ex.error ? 'no response' : ex.status} — ${describeExchange(ex)}`;
+    this.record(rule, ok, msg, [ex]);
+    if (!ok) throw new StopProbe(msg);
+  }
+
+  /** The error body's code must be `code` (status checked separately). */
+  expectErrorCode(rule: string, ex: Exchange, code: string | string[]): void {
+    const codes = Array.isArray(code) ? code : [code];
+    const got = (ex.json as { error?: unknown } | undefined)?.error;
+    const ok = typeof got === 'string' && codes.includes(got);
+    this.record(rule, ok, ok ? `error code ${got}` : `expected error code ${codes.join(' or ')}, got ${JSON.stringify(got)} — ${describeExchange(ex)}`, [ex]);
+  }
+
+  /** Body must match a schema; returns the typed body or stops the probe. */
+  expectBody<T>(rule: string, ex: Exchange, schema: SchemaName): T {
+    if (ex.jsonError !== undefined) {
+      const msg = `expected a ${schema} body, got non-JSON (${ex.jsonError}) — ${describeExchange(ex)}`;
+      this.record(rule, false, msg, [ex]);
+      throw new StopProbe(msg);
+    }
+    const issues = validate(schema, ex.json);
+    if (issues.length > 0) {
+      const msg = `body does not match ${schema}: ${issues.slice(0, 3).map((i) => `${i.path || '(root)'} ${i.message}`).join('; ')} — ${describeExchange(ex)}`;
+      this.record(rule, false, msg, [ex]);
+      throw new StopProbe(msg);
+    }
+    return ex.json as T;
+  }
+
+  /** Fails `rule` and stops the probe. */
+  fail(rule: string, message: string, exchanges: Exchange[] = []): never {
+    this.record(rule, false, message, exchanges);
+    throw new StopProbe(message);
+  }
+
+  private record(rule: string, ok: boolean, message: string, exchanges: Exchange[]): void {
+    ruleById(rule); // unknown ids are programming errors: fail loudly
+    if (this.env.contract.skipped[rule]) return;
+    this.outcomes.push({ rule, ok, message, evidence: exchanges.slice(0, 3).map(toEvidence) });
+  }
+}
+
+const KEY_ENV: Record<KeyRole, string> = {
+  primary: 'RUNDUN_API_KEY',
+  secondary: 'RUNDUN_API_KEY_SECONDARY',
+  other_org: 'RUNDUN_API_KEY_OTHER_ORG',
+  exhausted: 'RUNDUN_API_KEY_EXHAUSTED',
+  revoked: 'RUNDUN_API_KEY_REVOKED',
+  ratelimit: 'RUNDUN_API_KEY_RATELIMIT',
+};
+
+export async function runProbe(probe: Probe, env: ProbeEnv): Promise<ProbeResult> {
+  const ctx = new ProbeContext(env);
+  const started = Date.now();
+  let status: ProbeStatus = 'pass';
+  let reason: string | undefined;
+  const skipRule = probe.rules.find((r) => env.contract.skipped[r]);
+  try {
+    if (skipRule && probe.rules.every((r) => env.contract.skipped[r])) throw new SkipProbe(`rule ${skipRule} is skipped on this target: ${env.contract.skipped[skipRule]}`);
+    await probe.run(ctx);
+  } catch (e) {
+    if (e instanceof SkipProbe) {
+      status = 'skip';
+      reason = e.message;
+    } else if (!(e instanceof StopProbe)) {
+      // A bug in a probe or an unexpected shape from the server: report, never crash the run.
+      ctx.outcomes.push({ rule: probe.rules[0]!, ok: false, message: `probe error: ${(e as Error).message}`, evidence: ctx.exchanges.slice(-2).map(toEvidence) });
+    }
+  }
+  const failed = ctx.outcomes.filter((o) => !o.ok);
+  if (failed.length > 0) {
+    status = 'fail';
+    reason = failed[0]!.message;
+  }
+  if (status === 'pass' && !probe.rules.some((r) => ctx.outcomes.some((o) => o.rule === r && o.ok)))
+    // A probe that asserted nothing about its own rules must not count as a pass.
+    ctx.outcomes.push({ rule: probe.rules[0]!, ok: false, message: 'probe recorded no verdict for its rules', evidence: [] }), (status = 'fail'), (reason = 'probe recorded no verdict for its rules');
+  return {
+    probe: probe.id,
+    title: probe.title,
+    family: probe.family,
+    rules: probe.rules,
+    status,
+    reason,
+    outcomes: ctx.outcomes,
+    passiveHeld: ctx.passiveHeld,
+    covers: probe.covers ?? [],
+    tally: ctx.exchanges.filter((e) => e.status > 0).map((e) => [operationOf(e.method, e.path) ?? 'other', e.status]),
+    drift: ctx.drift,
+    requests: ctx.exchanges.length,
+    durationMs: Date.now() - started,
+  };
+}

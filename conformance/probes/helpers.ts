@@ -1,0 +1,65 @@
+// Small helpers shared by the probes.
+import { randomUUID } from 'node:crypto';
+import type { ProbeContext } from '../engine/probe';
+
+export interface Template {
+  id: string;
+  name: string;
+}
+export interface Run {
+  id: string;
+  template_id: string;
+  expires_in_hours: number;
+  created_at: string;
+  expires_at: string;
+}
+export interface Page<T> {
+  data: T[];
+  pagination: { total: number; page: number; per_page: number; next_page: number | null };
+}
+
+/** A well-formed id that no server has issued. */
+export const unknownId = (prefix: 't' | 'r') => `${prefix}-${randomUUID()}`;
+
+/** The first template visible to a key (every org in the fixtures has some). */
+export async function someTemplateId(ctx: ProbeContext, role: 'primary' | 'other_org' | 'exhausted' = 'primary'): Promise<string> {
+  const ex = await ctx.call('GET', '/templates?per_page=1', { key: ctx.key(role) });
+  ctx.expectStatus('status.200-success', ex, 200, `list templates (${role})`);
+  const page = ctx.expectBody<Page<Template>>('envelope.collection', ex, 'TemplateList');
+  if (page.data.length === 0) ctx.skip(`the '${role}' org has no templates to create runs from`);
+  return page.data[0]!.id;
+}
+
+export async function createRun(ctx: ProbeContext, role: 'primary' | 'other_org' | 'secondary', hours?: number): Promise<Run> {
+  const template_id = await someTemplateId(ctx, role === 'secondary' ? 'primary' : role);
+  const body = hours === undefined ? { template_id } : { template_id, expires_in_hours: hours };
+  const ex = await ctx.call('POST', '/runs', { key: ctx.key(role), body });
+  ctx.expectStatus('status.201-created', ex, 201, 'create run');
+  return ctx.expectBody<Run>('envelope.single-resource', ex, 'Run');
+}
+
+/** Walks a collection from page 1; bounded by maxPages so a broken next_page cannot loop. */
+export async function walkPages<T extends { id: string }>(
+  ctx: ProbeContext,
+  path: string,
+  role: 'primary' | 'other_org' | 'secondary',
+  perPage: number | undefined,
+  maxPages = 300,
+): Promise<{ pages: Page<T>[]; exchanges: import('../engine/exchange').Exchange[] }> {
+  const pages: Page<T>[] = [];
+  const exchanges = [];
+  let page: number | null = 1;
+  while (page !== null && pages.length < maxPages) {
+    const q = perPage === undefined ? `?page=${page}` : `?page=${page}&per_page=${perPage}`;
+    const ex = await ctx.call('GET', `${path}${q}`, { key: ctx.key(role) });
+    exchanges.push(ex);
+    ctx.expectStatus('status.200-success', ex, 200, `GET ${path}${q}`);
+    const body = ctx.expectBody<Page<T>>('pagination.envelope-schema', ex, path === '/runs' ? 'RunList' : 'TemplateList');
+    pages.push(body);
+    const next = body.pagination.next_page;
+    if (next !== null && next !== page + 1) ctx.fail('pagination.next-page', `page ${page}: next_page is ${next}, expected ${page + 1} or null`, [ex]);
+    page = next;
+  }
+  if (page !== null) ctx.fail('pagination.next-page', `still a next_page after ${maxPages} pages: next_page never becomes null`, exchanges.slice(-1));
+  return { pages, exchanges };
+}

@@ -1,0 +1,16 @@
+// The probe registry: every probe, by family, in the order the suite runs them. Probe ids are
+// unique; each names the contract rules it checks.
+import type { Probe } from '../engine/probe';
+import { authProbes } from './auth';
+import { resourceProbes } from './resources';
+import { orgProbes } from './org';
+import { paginationProbes } from './pagination';
+import { rateLimitProbes } from './ratelimit';
+
+export const probes: Probe[] = [...authProbes, ...resourceProbes, ...orgProbes, ...paginationProbes, ...rateLimitProbes];
+
+export function probeById(id: string): Probe {
+  const p = probes.find((x) => x.id === id);
+  if (!p) throw new Error(`unknown probe '${id}'`);
+  return p;
+}

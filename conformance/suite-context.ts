@@ -1,0 +1,18 @@
+// What globalSetup hands to the suite (through vitest's provide/inject).
+import type { ContractOverrides } from '../lib/contract';
+import type { Target } from '../lib/target';
+
+export interface SuiteContext {
+  target: Target;
+  runDir: string;
+  overrides: ContractOverrides;
+  timeoutMs: number;
+  paceRps: number;
+  onlyProbes: string[] | null;
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    conformance: SuiteContext;
+  }
+}

@@ -1,0 +1,41 @@
+// The conformance suite: one vitest test per probe, grouped by rule family, run in order in one
+// file (one worker) so probes never compete for a key's rate limit. Each test names the rule
+// ids it enforces; failures carry the evidence; skips say which fixture was missing.
+import { afterAll, describe, inject, it } from 'vitest';
+import { probes } from './probes';
+import { createProbeEnv } from './engine/env';
+import { runProbe } from './engine/probe';
+import { recordEvent } from './engine/recorder';
+import { toEvidence } from './engine/exchange';
+import './suite-context';
+
+const ctx = inject('conformance');
+let current = '';
+const env = createProbeEnv({
+  target: ctx.target,
+  overrides: ctx.overrides,
+  timeoutMs: ctx.timeoutMs,
+  paceRps: ctx.paceRps,
+  on429WaitedOut: (ex, waitMs) => recordEvent(ctx.runDir, { kind: 'waited-out-429', probe: current, waitMs, evidence: toEvidence(ex) }),
+});
+afterAll(() => env.close());
+
+const selected = ctx.onlyProbes ? probes.filter((p) => ctx.onlyProbes!.includes(p.id)) : probes;
+const families = [...new Set(selected.map((p) => p.family))];
+
+for (const family of families) {
+  describe(family, () => {
+    for (const probe of selected.filter((p) => p.family === family)) {
+      it(`${probe.id}: ${probe.title} [${probe.rules.join(', ')}]`, async (t) => {
+        current = probe.id;
+        const result = await runProbe(probe, env);
+        recordEvent(ctx.runDir, { kind: 'probe', result });
+        if (result.status === 'skip') t.skip(result.reason);
+        if (result.status === 'fail') {
+          const lines = result.outcomes.filter((o) => !o.ok).map((o) => `  [${o.rule}] ${o.message}`);
+          throw new Error(`${probe.id} broke ${lines.length} check(s):\n${lines.join('\n')}`);
+        }
+      });
+    }
+  });
+}

@@ -1,0 +1,63 @@
+// npm start — the main job against the simulator, on a fresh machine:
+//   1. the conformance suite (vitest) against the simulator started in-process; reports in
+//      reports/conformance.{md,json,junit.xml} and a one-screen summary;
+//   2. where k6 is installed (PATH or K6_BIN): the smoke, rate-limit and retry-after scenarios
+//      against a simulator on loopback, with short durations, and their verdicts.
+// Exits non-zero when any verdict failed.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { findK6, runK6, explainK6Exit, K6_INSTALL_URL } from './lib/k6';
+import { startSimulator } from '../simulator/server';
+
+const root = process.cwd();
+const SCENARIOS: Array<{ name: string; vars: Record<string, string> }> = [
+  { name: 'smoke', vars: {} },
+  { name: 'rate-limit', vars: { RUNDUN_UNDER_DURATION: '3s', RUNDUN_OVER_DURATION: '6s' } },
+  { name: 'retry-after', vars: { RUNDUN_DURATION: '8s' } },
+];
+
+async function main(): Promise<number> {
+  console.log('== 1/2 conformance suite against the simulator (in-process) ==');
+  const vitest = spawnSync(process.execPath, [join(root, 'node_modules/vitest/vitest.mjs'), 'run', '--config', 'conformance/vitest.config.ts', '--reporter=dot'], {
+    stdio: 'inherit',
+    env: { ...process.env, RUNDUN_BASE_URL: '', RUNDUN_FIXTURES: '' },
+  });
+  let failed = vitest.status !== 0;
+
+  console.log('\n== 2/2 k6 scenarios against the simulator ==');
+  const k6 = findK6();
+  if ('missing' in k6) {
+    console.log(`k6 not found (${k6.missing}): skipping the load scenarios; install k6 from ${K6_INSTALL_URL}`);
+    return failed ? 1 : 0;
+  }
+  const sim = await startSimulator({ rateLimit: { limit: 20, windowMs: 1000, algorithm: 'fixed-window' } });
+  // The fixtures file holds the simulator's keys in full: keep it out of reports/, owner-only.
+  const secrets = mkdtempSync(join(tmpdir(), 'rundun-main-'));
+  try {
+    mkdirSync(join(root, 'reports'), { recursive: true });
+    const fixtures = join(secrets, 'fixtures.json');
+    writeFileSync(fixtures, JSON.stringify(sim.fixtures, null, 2), { mode: 0o600 });
+    for (const s of SCENARIOS) {
+      const r = await runK6(k6, join(root, 'dist', `${s.name}.js`), { RUNDUN_FIXTURES: fixtures, ...s.vars }, { timeoutMs: 120_000, cwd: root });
+      console.log(`${r.exitCode === 0 ? 'PASS' : 'FAIL'} ${s.name}: ${explainK6Exit(r.exitCode)} in ${(r.durationMs / 1000).toFixed(1)} s (reports/${s.name}.summary.json)`);
+      if (r.exitCode !== 0) {
+        failed = true;
+        console.log(r.stderr.split('\n').slice(-8).join('\n'));
+      }
+    }
+  } finally {
+    await sim.close();
+    rmSync(secrets, { recursive: true, force: true });
+  }
+  return failed ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e) => {
+    console.error(`main job failed: ${(e as Error).message}`);
+    process.exit(2);
+  },
+);
