@@ -1,15 +1,16 @@
 // createSimulator: the Rundun v1 simulator as a plain (req, res) handler, no listening.
-// Request pipeline, in stages where faults can be switched in later:
+// Request pipeline, in stages (each can have faults switched in, see faults.ts):
 //   admin (/_sim, bypasses everything) | edge rate limit -> auth -> fail-next -> routing -> handler
 import { randomBytes } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ServerResponse, type IncomingMessage } from 'node:http';
 import { adminStage, hashAdminToken, isAdminPath } from './admin';
 import { authStage } from './auth';
 import { createSimClock, type SimClock } from './clock';
 import type { RetryAfterFormat, SimContext } from './context';
-import { edgeStage, identify } from './edge';
+import { edgeStage, identify, sendThrottle, type Identity } from './edge';
+import { createErrorShaper } from './error-faults';
 import { createFaults, FailNext, type Faults } from './faults';
-import { sendError, StatusCounter, type Responder } from './http';
+import { sendError, sendJson, StatusCounter, type Responder } from './http';
 import { generateKey, KeyStore } from './keys';
 import { createRateLimiter, type RateLimitConfig, type RateLimiter } from './rate-limit';
 import { matchRoute, type Route } from './router';
@@ -33,8 +34,10 @@ export interface SimulatorOptions {
   runQuota?: number;
   /** Extra org-A keys for load tests (default 8). */
   poolSize?: number;
-  /** Fault names switched on (the catalogue is to come); each stage can ask faults.has(name). */
+  /** Fault names switched on (FAULT_CATALOGUE in faults.ts); an unknown name throws UnknownFaultError. */
   faults?: readonly string[];
+  /** Timer for load.latency (default setTimeout); tests inject one to observe it without sleeping. */
+  delay?: (ms: number) => Promise<void>;
   clock?: SimClock;
   /** Seed for the template ids (default "rundun-sim"). */
   seed?: string;
@@ -63,15 +66,37 @@ export interface Simulator {
   readonly retryAfterFormat: RetryAfterFormat;
 }
 
+const METHOD_NOT_ALLOWED = JSON.stringify({ error: 'method_not_allowed', message: 'Method not allowed on this resource.' });
+
+/**
+ * versioning.unversioned: the API mounted at the root. /templates is served as /v1/templates
+ * internally; the real /v1/... paths become unknown (mapped under a prefix no route has).
+ */
+function mountAtRoot(path: string): string {
+  return path === '/v1' || path.startsWith('/v1/') ? `/unversioned${path}` : `/v1${path}`;
+}
+
 function checkCount(name: string, n: number): number {
   if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`${name} must be a non-negative integer`);
   return n;
 }
 
+/** load.latency: added before every authenticated request's handler. */
+export const LATENCY_FAULT_MS = 50;
+/** load.sporadic-500: every this-many-th request reaching the handler stage answers 500. */
+export const SPORADIC_500_EVERY = 50;
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
 export function createSimulator(options: SimulatorOptions = {}): Simulator {
+  const faults = createFaults(options.faults); // first: an unknown fault name fails before any work
   const clock = options.clock ?? createSimClock();
   const rateLimit = options.rateLimit === undefined ? DEFAULT_RATE_LIMIT : options.rateLimit;
-  const limiter = rateLimit === null ? null : createRateLimiter(rateLimit, clock.monotonic);
+  // ratelimit.double-limit / limit-too-low: the fixtures state `rateLimit`, the edge enforces another.
+  let enforced = rateLimit;
+  if (rateLimit !== null && faults.has('ratelimit.double-limit')) enforced = { ...rateLimit, limit: rateLimit.limit * 2 };
+  if (rateLimit !== null && faults.has('ratelimit.limit-too-low')) enforced = { ...rateLimit, limit: Math.max(1, Math.floor(rateLimit.limit / 4)) };
+  const limiter = enforced === null ? null : createRateLimiter(enforced, clock.monotonic);
   const retryAfterFormat = options.retryAfterFormat ?? 'delay-seconds';
   const poolSize = checkCount('poolSize', options.poolSize ?? DEFAULT_POOL_SIZE);
   const specs: OrgSpec[] = [
@@ -79,7 +104,18 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     { id: ORG_B, templates: TEMPLATE_COUNTS[ORG_B], runQuota: DEFAULT_RUN_QUOTA },
     { id: ORG_C, templates: TEMPLATE_COUNTS[ORG_C], runQuota: 0 },
   ];
-  const store = new Store(specs, options.seed ?? 'rundun-sim');
+  const store = new Store(specs, options.seed ?? 'rundun-sim', {
+    enforceQuota: !faults.has('status.no-quota'),
+    expiresAtSkewMs: faults.has('runs.expiry-off-by-one-hour') ? 3_600_000 : 0,
+    paging: {
+      repeat: faults.has('pagination.repeat-item'),
+      skip: faults.has('pagination.skip-item'),
+      wrongTotal: faults.has('pagination.wrong-total'),
+      nextOnLast: faults.has('pagination.next-on-last'),
+    },
+    listAllOrgs: faults.has('org.list-all-orgs'),
+  });
+  const unversioned = faults.has('versioning.unversioned');
 
   // Plaintext keys live only in the fixtures document handed to the harness; the key store
   // keeps hashes.
@@ -104,7 +140,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
   const counter = new StatusCounter();
   const now = clock.now;
   const admin: Responder = { counter: new StatusCounter(), now };
-  const faults = createFaults(options.faults);
+  const shapeError = createErrorShaper(faults);
   const ctx: SimContext = {
     clock,
     now,
@@ -117,6 +153,9 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     counter,
     adminTokenHash: hashAdminToken(adminToken),
     admin,
+    defaultOrgId: ORG_A,
+    delay: options.delay ?? sleep,
+    ...(shapeError === undefined ? {} : { shapeError }),
   };
   const onError = options.onError;
 
@@ -138,22 +177,49 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
         return createRun(ctx, req, res, orgId);
       case 'getRun':
         return getRun(ctx, res, orgId, route.id);
+      case 'wrongMethod':
+        if (ctx.faults.has('status.405-unknown-method')) return sendJson(ctx, res, 405, METHOD_NOT_ALLOWED);
+        return sendError(ctx, res, 'not_found');
       case 'notFound':
         return sendError(ctx, res, 'not_found');
     }
   }
 
+  /**
+   * ratelimit.throttled-write-creates: the edge's bug of forwarding a throttled write upstream
+   * anyway. The create runs (auth, body, quota) against a response nobody reads; the caller
+   * then gets the 429.
+   */
+  async function forwardAnyway(req: IncomingMessage, id: Identity): Promise<void> {
+    const sink = new ServerResponse(req);
+    const upstream: SimContext = { ...ctx, counter: new StatusCounter() }; // /_sim/stats counts the 429 only
+    const orgId = authStage(upstream, sink, id);
+    if (orgId !== null) await createRun(upstream, req, sink, orgId);
+  }
+
   function pipeline(req: IncomingMessage, res: ServerResponse): void | Promise<void> {
     const url = req.url ?? '/';
     if (isAdminPath(url)) return adminStage(ctx, req, res, url);
-    const id = identify(req);
-    if (!edgeStage(ctx, req, res, id)) return;
+    const q = url.indexOf('?');
+    const path = unversioned ? mountAtRoot(q === -1 ? url : url.slice(0, q)) : q === -1 ? url : url.slice(0, q);
+    const id = identify(req, ctx.faults);
+    const throttle = edgeStage(ctx, req, id);
+    if (throttle !== null) {
+      if (req.method === 'POST' && path === '/v1/runs' && ctx.faults.has('ratelimit.throttled-write-creates')) {
+        return forwardAnyway(req, id).then(() => sendThrottle(ctx, res, throttle));
+      }
+      return sendThrottle(ctx, res, throttle);
+    }
     const orgId = authStage(ctx, res, id);
     if (orgId === null) return;
-    const q = url.indexOf('?');
-    const path = q === -1 ? url : url.slice(0, q);
-    if ((path === '/v1' || path.startsWith('/v1/')) && ctx.failNext.consume(path)) return sendError(ctx, res, 'internal_error');
-    return dispatch(req, res, orgId, matchRoute(req.method, path), q === -1 ? null : url.slice(q + 1));
+    if (path === '/v1' || path.startsWith('/v1/')) {
+      if (ctx.failNext.consume(path)) return sendError(ctx, res, 'internal_error');
+      if (ctx.faults.has('load.sporadic-500') && ctx.faults.countRequest() % SPORADIC_500_EVERY === 0) return sendError(ctx, res, 'internal_error');
+    }
+    const route = matchRoute(req.method, path);
+    const query = q === -1 ? null : url.slice(q + 1);
+    if (ctx.faults.has('load.latency')) return ctx.delay(LATENCY_FAULT_MS).then(() => dispatch(req, res, orgId, route, query));
+    return dispatch(req, res, orgId, route, query);
   }
 
   function handler(req: IncomingMessage, res: ServerResponse): void {
@@ -170,7 +236,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     fixtures(origin: string): SimFixtures {
       const base = origin.replace(/\/+$/, '').replace(/\/v1$/, '');
       return {
-        baseUrl: `${base}/v1`,
+        baseUrl: unversioned ? base : `${base}/v1`,
         keys: { ...keys },
         pool: [...pool],
         rateLimit:

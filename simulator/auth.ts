@@ -1,17 +1,29 @@
 // Stage 2, auth: the presented token must have the key format, be known (by hash) and not be
 // revoked. Every failure answers the same 401 body, so nothing tells them apart.
+// Faults: auth.revoked-accepted, auth.malformed-accepted (prefix comparison),
+// auth.missing-accepted (no header -> the default org), auth.unknown-accepted (format check only).
 import type { ServerResponse } from 'node:http';
 import type { SimContext } from './context';
 import type { Identity } from './edge';
 import { sendError } from './http';
-import { KEY_PATTERN } from './keys';
+import { KEY_PATTERN, type KeyRecord } from './keys';
+
+function findKey(ctx: SimContext, id: Identity): KeyRecord | undefined {
+  if (id.token === null || id.hashKey === null) return undefined;
+  if (KEY_PATTERN.test(id.token)) {
+    const rec = ctx.keys.lookup(id.hashKey);
+    if (rec !== undefined) return rec;
+  }
+  // The bug: a comparison of only the first PREFIX_LENGTH characters (no format check).
+  return ctx.faults.has('auth.malformed-accepted') ? ctx.keys.lookupPrefix(id.token) : undefined;
+}
 
 /** The caller's org id, or null after sending 401. */
 export function authStage(ctx: SimContext, res: ServerResponse, id: Identity): string | null {
-  if (id.token !== null && id.hashKey !== null && KEY_PATTERN.test(id.token)) {
-    const rec = ctx.keys.lookup(id.hashKey);
-    if (rec !== undefined && !rec.revoked) return rec.orgId;
-  }
+  if (!id.header && ctx.faults.has('auth.missing-accepted')) return ctx.defaultOrgId;
+  const rec = findKey(ctx, id);
+  if (rec !== undefined && (!rec.revoked || ctx.faults.has('auth.revoked-accepted'))) return rec.orgId;
+  if (rec === undefined && id.token !== null && KEY_PATTERN.test(id.token) && ctx.faults.has('auth.unknown-accepted')) return ctx.defaultOrgId;
   sendError(ctx, res, 'unauthorized');
   return null;
 }

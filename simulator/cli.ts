@@ -2,13 +2,15 @@
 // Prints the base URL and the fixtures path (never a key); bad flags exit 2 with one line and
 // the usage; SIGINT/SIGTERM close the server and exit 0.
 import { renameSync, writeFileSync } from 'node:fs';
+import { listFaults } from './faults';
 import { parseCli, UsageError, USAGE, type CliConfig } from './options';
 import { startSimulator } from './server';
 
 function describeLimit(cfg: CliConfig): string {
   const rl = cfg.start.rateLimit;
-  if (rl === null || rl === undefined) return 'rate limit off';
-  return `rate limit ${rl.limit}/${rl.windowMs}ms ${rl.algorithm}, Retry-After ${cfg.start.retryAfterFormat ?? 'delay-seconds'}`;
+  const faults = cfg.start.faults?.length ? `; FAULTS: ${cfg.start.faults.join(', ')}` : '';
+  if (rl === null || rl === undefined) return `rate limit off${faults}`;
+  return `rate limit ${rl.limit}/${rl.windowMs}ms ${rl.algorithm}, Retry-After ${cfg.start.retryAfterFormat ?? 'delay-seconds'}${faults}`;
 }
 
 async function main(): Promise<void> {
@@ -22,6 +24,10 @@ async function main(): Promise<void> {
   }
   if (cfg.help) {
     process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  if (cfg.listFaults) {
+    process.stdout.write(`${listFaults()}\n`);
     return;
   }
 

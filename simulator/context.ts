@@ -21,4 +21,8 @@ export interface SimContext extends Responder {
   readonly adminTokenHash: Buffer;
   /** Responder for /_sim responses, with its own counter, so /_sim/stats reports API traffic only. */
   readonly admin: Responder;
+  /** The org of the fixtures' primary key (where auth.missing-accepted puts keyless requests). */
+  readonly defaultOrgId: string;
+  /** Timer used by load.latency (injectable, so tests need not sleep). */
+  readonly delay: (ms: number) => Promise<void>;
 }

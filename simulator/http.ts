@@ -83,10 +83,21 @@ export class StatusCounter {
   }
 }
 
+/** An error response as a faulty serializer writes it (body, and a Content-Type if not JSON's). */
+export interface ErrorOutput {
+  body: Buffer | string;
+  contentType?: string;
+}
+
+/** Serializer faults (errors.*): a replacement for one error, or null to serialize it correctly. */
+export type ErrorShaper = (code: ErrorCode, message: string) => ErrorOutput | null;
+
 export interface Responder {
   readonly counter: StatusCounter;
   /** Wall-clock now (epoch ms), for the Date header. */
   readonly now: () => number;
+  /** Present only when an errors.* fault is on. */
+  readonly shapeError?: ErrorShaper;
 }
 
 export function sendJson(
@@ -116,6 +127,11 @@ export function sendError(
   extra?: Record<string, string>,
   dateMs?: number,
 ): void {
+  const shaped = r.shapeError?.(code, message ?? DEFAULT_MESSAGES[code]);
+  if (shaped) {
+    const headers = shaped.contentType === undefined ? extra : { ...extra, 'content-type': shaped.contentType };
+    return sendJson(r, res, STATUS_OF[code], shaped.body, headers, dateMs);
+  }
   const body = message === undefined ? (CANNED.get(code) as Buffer) : errorBody(code, message);
   sendJson(r, res, STATUS_OF[code], body, extra, dateMs);
 }

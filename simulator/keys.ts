@@ -33,14 +33,28 @@ export interface KeyRecord {
   revoked: boolean;
 }
 
+/** auth.malformed-accepted compares only this many leading characters ('rdk_live_' + 11). */
+export const PREFIX_LENGTH = 20;
+
 export class KeyStore {
   // Map key: the digest as a latin1 string (see hashToken).
   private readonly byHash = new Map<string, KeyRecord>();
+  // Digest of each key's first PREFIX_LENGTH characters, for the auth.malformed-accepted fault
+  // only (hashes too: the store still holds no plaintext).
+  private readonly byPrefix = new Map<string, KeyRecord>();
 
   /** Registers a key for an org; the plaintext is not kept. */
   add(plaintext: string, orgId: string): void {
     const digest = hashToken(plaintext);
-    this.byHash.set(digest, { hash: Buffer.from(digest, 'latin1'), orgId, revoked: false });
+    const rec: KeyRecord = { hash: Buffer.from(digest, 'latin1'), orgId, revoked: false };
+    this.byHash.set(digest, rec);
+    this.byPrefix.set(hashToken(plaintext.slice(0, PREFIX_LENGTH)), rec);
+  }
+
+  /** The record of an issued key whose first PREFIX_LENGTH characters equal the token's (the fault's bug). */
+  lookupPrefix(token: string): KeyRecord | undefined {
+    if (token.length < PREFIX_LENGTH) return undefined;
+    return this.byPrefix.get(hashToken(token.slice(0, PREFIX_LENGTH)));
   }
 
   revoke(plaintext: string): boolean {

@@ -1,6 +1,7 @@
 // Parsing of the CLI's flags into StartOptions. Pure (no process access) so it is unit-tested.
 import { DEFAULT_POOL_SIZE, DEFAULT_RUN_QUOTA } from './app';
 import { RETRY_AFTER_FORMATS, type RetryAfterFormat } from './context';
+import { faultByName, FAULT_NAMES } from './faults';
 import { ALGORITHMS, type Algorithm } from './rate-limit';
 import { isLoopbackHost, type StartOptions } from './server';
 
@@ -13,12 +14,16 @@ export const USAGE = `usage: node build/simulator/cli.js [options]
   --retry-after-format <f>    delay-seconds | http-date (default delay-seconds)
   --run-quota <n>             runs org A may create (default ${DEFAULT_RUN_QUOTA})
   --pool-size <n>             extra org-A keys in fixtures.pool (default ${DEFAULT_POOL_SIZE})
+  --fault <name>              switch on a deliberate fault (repeatable; see --list-faults)
+  --list-faults               print the fault catalogue, one line per fault, and exit
   --help                      show this help`;
 
 export interface CliConfig {
   start: StartOptions;
   fixturesPath: string | null;
   help: boolean;
+  /** Set (true) only when --list-faults was given. */
+  listFaults?: true;
 }
 
 export class UsageError extends Error {}
@@ -53,15 +58,22 @@ const VALUE_FLAGS = new Set([
   '--retry-after-format',
   '--run-quota',
   '--pool-size',
+  '--fault',
 ]);
 
 export function parseCli(argv: readonly string[]): CliConfig {
   const values = new Map<string, string>();
+  const faults: string[] = [];
   let help = false;
+  let listFaults = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     if (arg === '--help' || arg === '-h') {
       help = true;
+      continue;
+    }
+    if (arg === '--list-faults') {
+      listFaults = true;
       continue;
     }
     const eq = arg.indexOf('=');
@@ -74,6 +86,11 @@ export function parseCli(argv: readonly string[]): CliConfig {
       i++;
     }
     if (value === undefined || (eq === -1 && value.startsWith('--'))) throw new UsageError(`${flag} needs a value`);
+    if (flag === '--fault') {
+      if (faultByName(value) === undefined) throw new UsageError(`unknown fault "${value}"; valid faults: ${FAULT_NAMES.join(', ')}`);
+      if (!faults.includes(value)) faults.push(value);
+      continue;
+    }
     if (values.has(flag)) throw new UsageError(`${flag} given more than once`);
     values.set(flag, value);
   }
@@ -101,7 +118,8 @@ export function parseCli(argv: readonly string[]): CliConfig {
   if (quota !== undefined) start.runQuota = parseCount('--run-quota', quota, 0, 100_000_000);
   const pool = values.get('--pool-size');
   if (pool !== undefined) start.poolSize = parseCount('--pool-size', pool, 0, 10_000);
+  if (faults.length > 0) start.faults = faults;
   const fixturesPath = values.get('--fixtures') ?? null;
   if (fixturesPath === '') throw new UsageError('--fixtures needs a file path');
-  return { start, fixturesPath, help };
+  return listFaults ? { start, fixturesPath, help, listFaults: true } : { start, fixturesPath, help };
 }

@@ -1,5 +1,6 @@
-// Stage 3, routing: plain string comparisons, no regexes. Unknown paths, and known paths with
-// an unsupported method, are `not_found` (the contract has no 405).
+// Stage 3, routing: plain string comparisons, no regexes. Unknown paths are `notFound`; known
+// paths with an unsupported method are `wrongMethod`, which the dispatcher also answers 404
+// not_found (the contract has no 405) unless the status.405-unknown-method fault is on.
 
 export type Route =
   | { kind: 'listTemplates' }
@@ -7,12 +8,14 @@ export type Route =
   | { kind: 'listRuns' }
   | { kind: 'createRun' }
   | { kind: 'getRun'; id: string }
-  | { kind: 'notFound' };
+  | { kind: 'notFound' }
+  | { kind: 'wrongMethod' };
 
 const LIST_TEMPLATES: Route = { kind: 'listTemplates' };
 const LIST_RUNS: Route = { kind: 'listRuns' };
 const CREATE_RUN: Route = { kind: 'createRun' };
 const NOT_FOUND: Route = { kind: 'notFound' };
+const WRONG_METHOD: Route = { kind: 'wrongMethod' };
 
 const TEMPLATES = '/v1/templates';
 const RUNS = '/v1/runs';
@@ -35,5 +38,6 @@ export function matchRoute(method: string | undefined, path: string): Route {
     return NOT_FOUND;
   }
   if (method === 'POST' && path === RUNS) return CREATE_RUN;
+  if (path === TEMPLATES || path === RUNS || segmentAfter(path, TEMPLATES) !== null || segmentAfter(path, RUNS) !== null) return WRONG_METHOD;
   return NOT_FOUND;
 }

@@ -56,6 +56,9 @@ export async function walkPages<T extends { id: string }>(
     ctx.expectStatus('status.200-success', ex, 200, `GET ${path}${q}`);
     const body = ctx.expectBody<Page<T>>('pagination.envelope-schema', ex, path === '/runs' ? 'RunList' : 'TemplateList');
     pages.push(body);
+    // A page reached through next_page must hold items: a next_page on the last page leads here.
+    if (page > 1 && body.data.length === 0)
+      ctx.fail('pagination.next-page', `page ${page - 1} had next_page ${page}, but page ${page} is empty: next_page was set on the last page`, exchanges.slice(-2));
     const next = body.pagination.next_page;
     if (next !== null && next !== page + 1) ctx.fail('pagination.next-page', `page ${page}: next_page is ${next}, expected ${page + 1} or null`, [ex]);
     page = next;

@@ -7,19 +7,48 @@ import { sleep } from '../engine/client';
 import { parseRetryAfter } from '../../lib/retry-after';
 import { someTemplateId, unknownId, type Page } from './helpers';
 
-const WAVE = 8; // parallel requests per wave, so a slow target still outruns a small limit
+const FIRST_WAVE = 8; // parallel requests per wave; waves grow until they outrun the limit
+const MAX_WAVE = 128;
 const MAX_HONOUR_WAIT_S = 120;
 
+/**
+ * Sends waves of parallel requests on the dedicated key until one is throttled. On a slow
+ * target a fixed wave could send slower than the limit refills and never meet a 429, a false
+ * failure: so each wave that took longer than it may doubles the next, up to MAX_WAVE.
+ */
 async function burstUntil429(ctx: ProbeContext, method: string, path: string, cap: number, body?: unknown) {
   const key = ctx.key('ratelimit');
+  const rl = ctx.target.rateLimit;
   const sent: Exchange[] = [];
+  let wave = FIRST_WAVE;
   while (sent.length < cap) {
-    const n = Math.min(WAVE, cap - sent.length);
-    const wave = await Promise.all(Array.from({ length: n }, () => ctx.call(method, path, { key, body, raw429: true })));
-    sent.push(...wave);
-    if (wave.some((e) => e.status === 429 || e.status === 0)) break;
+    const n = Math.min(wave, cap - sent.length);
+    const started = Date.now();
+    const got = await Promise.all(Array.from({ length: n }, () => ctx.call(method, path, { key, body, raw429: true })));
+    sent.push(...got);
+    if (got.some((e) => e.status === 429 || e.status === 0)) break;
+    // Sending slower than three times the limit? Then widen the wave.
+    const sendRate = n / Math.max(1, Date.now() - started);
+    if (!rl || sendRate < (3 * rl.limit) / rl.windowMs) wave = Math.min(MAX_WAVE, wave * 2);
   }
   return sent;
+}
+
+/**
+ * Judges a bystander key while the dedicated key is throttled: 429 on the dedicated key, then
+ * the bystander, then the dedicated key again. Only when that second request is also 429 did
+ * the bystander's request fall inside the throttled period (a fixed window may have rolled
+ * over in between); otherwise throttle again and retry, a few times.
+ */
+async function bystanderWhileThrottled(ctx: ProbeContext, role: 'secondary' | 'other_org', cap: number) {
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    const burst = await burstUntil429(ctx, 'GET', '/templates?per_page=1', cap);
+    if (!burst.some((e) => e.status === 429)) return null;
+    const bystander = await ctx.call('GET', '/templates?per_page=1', { key: ctx.key(role), raw429: true });
+    const after = await ctx.call('GET', '/templates?per_page=1', { key: ctx.key('ratelimit'), raw429: true });
+    if (after.status === 429) return { bystander, after };
+  }
+  return null;
 }
 
 const runsTotal = async (ctx: ProbeContext) => {
@@ -70,8 +99,13 @@ export const rateLimitProbes: Probe[] = [
       // Other keys are not throttled meanwhile.
       for (const role of ['secondary', 'other_org'] as const) {
         if (!ctx.target.keys[role]) continue;
-        const ex = await ctx.call('GET', '/templates?per_page=1', { key: ctx.key(role), raw429: true });
-        ctx.check('ratelimit.isolation', ex.status === 200, `while the dedicated key is throttled, the ${role} key → ${ex.status || ex.error}`, [ex]);
+        const seen = await bystanderWhileThrottled(ctx, role, cap);
+        if (!seen) {
+          ctx.check('ratelimit.isolation', false, `could not hold the dedicated key throttled around a ${role} request in 3 attempts`, []);
+          continue;
+        }
+        ctx.check('ratelimit.isolation', seen.bystander.status === 200, `while the dedicated key is throttled, the ${role} key → ${seen.bystander.status || seen.bystander.error}`, [seen.bystander]);
+        last429 = seen.after;
       }
 
       // Throttled creates left nothing behind: the run count grew by the accepted creates only.

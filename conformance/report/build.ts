@@ -42,6 +42,11 @@ const ELSEWHERE: Record<string, { status: RuleStatus; note: string }> = {
   'drift.unknown-properties': { status: 'info', note: 'Listed under Drift.' },
   'ratelimit.enforced-per-key': { status: 'skip', note: 'Judged under sustained load by the k6 rate-limit scenario (scenarios/rate-limit.ts).' },
   'ratelimit.under-limit-no-429': { status: 'skip', note: 'Judged under sustained load by the k6 rate-limit scenario (scenarios/rate-limit.ts).' },
+  'ratelimit.retry-after-bounded': { status: 'skip', note: 'Judged under load by the k6 retry-after scenario (scenarios/retry-after.ts).' },
+  'ratelimit.retry-after-tight': { status: 'info', note: 'Measured by the k6 retry-after scenario (scenarios/retry-after.ts).' },
+  'load.key-pool-sufficient': { status: 'skip', note: 'Checked by the k6 capacity, soak and spike scenarios before they send load.' },
+  'load.latency-slo': { status: 'skip', note: 'Judged by the k6 capacity, soak and spike scenarios.' },
+  'load.error-rate-slo': { status: 'skip', note: 'Judged by the k6 capacity, soak and spike scenarios.' },
 };
 
 export interface BuildInput {

@@ -2,6 +2,8 @@
 // Anything else is 422 validation_failed; an undecodable query string is 400 bad_request.
 // Unknown parameters are ignored.
 
+import type { Faults } from '../faults';
+
 export const DEFAULT_PER_PAGE = 50;
 export const MAX_PER_PAGE = 100;
 
@@ -21,7 +23,8 @@ function parseIntStrict(s: string): number | null {
   return Number.isSafeInteger(n) ? n : null;
 }
 
-export function parsePageQuery(query: string | null): PageQuery {
+/** `clampPerPage`: the pagination.clamp-per-page fault (per_page above the maximum becomes it). */
+export function parsePageQuery(query: string | null, clampPerPage = false): PageQuery {
   if (query === null || query.length === 0) return DEFAULTS;
   let page: string | undefined;
   let perPage: string | undefined;
@@ -46,9 +49,22 @@ export function parsePageQuery(query: string | null): PageQuery {
   }
   const p = page === undefined ? 1 : parseIntStrict(page);
   if (p === null || p < 1) return { ok: false, code: 'validation_failed', message: 'page must be an integer >= 1.' };
-  const pp = perPage === undefined ? DEFAULT_PER_PAGE : parseIntStrict(perPage);
+  let pp = perPage === undefined ? DEFAULT_PER_PAGE : parseIntStrict(perPage);
+  if (clampPerPage && pp !== null && pp > MAX_PER_PAGE) pp = MAX_PER_PAGE;
   if (pp === null || pp < 1 || pp > MAX_PER_PAGE) {
     return { ok: false, code: 'validation_failed', message: `per_page must be an integer from 1 to ${MAX_PER_PAGE}.` };
   }
   return { ok: true, page: p, perPage: pp };
+}
+
+/** A page after the last one (pagination.past-end-404 answers 404 for it); page 1 never is. */
+export function isPastEnd(q: { page: number; perPage: number }, total: number): boolean {
+  return q.page > 1 && (q.page - 1) * q.perPage >= total;
+}
+
+/** The list handlers' reading of the query, with the pagination.clamp-per-page / per-page-ignored faults. */
+export function readPageQuery(faults: Faults, query: string | null): PageQuery {
+  const q = parsePageQuery(query, faults.has('pagination.clamp-per-page'));
+  if (q.ok && faults.has('pagination.per-page-ignored')) return { ...q, perPage: DEFAULT_PER_PAGE };
+  return q;
 }
