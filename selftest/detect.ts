@@ -1,0 +1,73 @@
+// The self-test's unit of work: start the simulator in one configuration (clean, or with one
+// fault), run every conformance probe against it in-process, and say which rules failed.
+// Measures the harness the way mutation testing measures unit tests.
+import { startSimulator, type StartOptions } from '../simulator/server';
+import { parseFixtures } from '../lib/target';
+import { createProbeEnv } from '../conformance/engine/env';
+import { runProbe, type ProbeResult } from '../conformance/engine/probe';
+import { probes as allProbes } from '../conformance/probes';
+
+export interface SimConfig {
+  label: string; // e.g. 'clean fixed-window delay-seconds' or 'fault ratelimit.off'
+  algorithm: 'fixed-window' | 'sliding-window' | 'token-bucket';
+  retryAfterFormat: 'delay-seconds' | 'http-date';
+  faults: string[];
+}
+
+export interface Detection {
+  label: string;
+  faults: string[];
+  /** Rule ids with at least one failing outcome, with the first message for each. */
+  failedRules: Record<string, string>;
+  probes: Array<{ probe: string; status: ProbeResult['status']; reason?: string }>;
+  requests: number;
+  durationMs: number;
+}
+
+/** Rate limit of the self-test simulators: high enough for quick probes, low enough to burst. */
+export const SELFTEST_LIMIT = { limit: 200, windowMs: 1000 };
+
+export async function detect(cfg: SimConfig, opts: { probeIds?: string[]; timeoutMs?: number } = {}): Promise<Detection> {
+  const started = Date.now();
+  const start: StartOptions = {
+    rateLimit: { ...SELFTEST_LIMIT, algorithm: cfg.algorithm },
+    retryAfterFormat: cfg.retryAfterFormat,
+    faults: cfg.faults,
+  };
+  const sim = await startSimulator(start);
+  const env = createProbeEnv({
+    target: parseFixtures(JSON.stringify(sim.fixtures), cfg.label),
+    overrides: {},
+    timeoutMs: opts.timeoutMs ?? 3000,
+    paceRps: SELFTEST_LIMIT.limit / 2,
+  });
+  const results: ProbeResult[] = [];
+  try {
+    const selected = opts.probeIds ? allProbes.filter((p) => opts.probeIds!.includes(p.id)) : allProbes;
+    for (const p of selected) results.push(await runProbe(p, env));
+  } finally {
+    env.close();
+    await sim.close();
+  }
+  const failedRules: Record<string, string> = {};
+  for (const r of results) for (const o of r.outcomes) if (!o.ok && !(o.rule in failedRules)) failedRules[o.rule] = o.message;
+  return {
+    label: cfg.label,
+    faults: cfg.faults,
+    failedRules,
+    probes: results.map((r) => ({ probe: r.probe, status: r.status, ...(r.reason ? { reason: r.reason } : {}) })),
+    requests: results.reduce((n, r) => n + r.requests, 0),
+    durationMs: Date.now() - started,
+  };
+}
+
+/** The clean configurations every self-test run must pass: each algorithm, both Retry-After forms. */
+export const CLEAN_CONFIGS: SimConfig[] = [
+  { label: 'clean fixed-window, delay-seconds', algorithm: 'fixed-window', retryAfterFormat: 'delay-seconds', faults: [] },
+  { label: 'clean sliding-window, delay-seconds', algorithm: 'sliding-window', retryAfterFormat: 'delay-seconds', faults: [] },
+  { label: 'clean token-bucket, delay-seconds', algorithm: 'token-bucket', retryAfterFormat: 'delay-seconds', faults: [] },
+  { label: 'clean fixed-window, http-date', algorithm: 'fixed-window', retryAfterFormat: 'http-date', faults: [] },
+  { label: 'clean token-bucket, http-date', algorithm: 'token-bucket', retryAfterFormat: 'http-date', faults: [] },
+];
+
+export const faultConfig = (name: string): SimConfig => ({ label: `fault ${name}`, algorithm: 'fixed-window', retryAfterFormat: 'delay-seconds', faults: [name] });

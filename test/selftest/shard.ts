@@ -1,0 +1,17 @@
+// The conformance part of the self-test, inside npm test: every fault that is not load-only
+// must be caught by the conformance probes. Split into shards (one file each) so vitest can
+// run them on both cores; the clean runs live in clean.test.ts.
+import { expect, it } from 'vitest';
+import { FAULT_CATALOGUE } from '../../simulator/faults';
+import { detectFault } from '../../selftest/matrix';
+
+export const SHARDS = 2;
+
+export function faultTests(shard: number): void {
+  const mine = FAULT_CATALOGUE.filter((f, i) => !('loadOnly' in f && f.loadOnly) && i % SHARDS === shard);
+  it.each(mine.map((f) => [f.name, f] as const))('fault %s is caught by the conformance suite', async (_n, f) => {
+    const row = await detectFault(f);
+    expect(row.by, `${f.name} went undetected`).toBe('conformance');
+    expect(row.caughtBy, `${f.name} was caught, but not by the rule it breaks (${f.breaks})`).toContain(f.breaks);
+  }, 60_000);
+}
