@@ -12,9 +12,11 @@ import { findK6, runK6, explainK6Exit, K6_INSTALL_URL } from './lib/k6';
 import { startSimulator } from '../simulator/server';
 
 const root = process.cwd();
+// Short runs against the simulator below (20 per 1 s): the over-limit phase keeps the 10
+// windows the window judge needs to tell a wrong limit from a right one (lib/ratelimit/window.ts).
 const SCENARIOS: Array<{ name: string; vars: Record<string, string> }> = [
   { name: 'smoke', vars: {} },
-  { name: 'rate-limit', vars: { RUNDUN_UNDER_DURATION: '3s', RUNDUN_OVER_DURATION: '6s' } },
+  { name: 'rate-limit', vars: { RUNDUN_UNDER_DURATION: '3s', RUNDUN_OVER_DURATION: '10s' } },
   { name: 'retry-after', vars: { RUNDUN_DURATION: '8s' } },
 ];
 

@@ -1,0 +1,101 @@
+// k6 scenario `key-isolation`: key A driven at three times its limit while a second key of the
+// same org and a key of another org send at half theirs: those two get no 429 (rule
+// ratelimit.isolation). Then one key spread over several source addresses (k6 localIPs) is still
+// limited as one key. The design (who judges what, and why) is in lib/plan-isolation.ts and
+// docs/k6.md.
+import http from 'k6/http';
+import exec from 'k6/execution';
+import { Counter } from 'k6/metrics';
+import { judgeIsolation, type Observation } from '../lib/ratelimit';
+import { RULES } from '../lib/verdict';
+import type { K6SummaryData } from '../lib/k6-summary';
+import type { KeyRef } from './lib/config';
+import { config } from './lib/env';
+import { k6Clock, keyParams, makeLogger, recordRule } from './lib/k6';
+import { pace } from './lib/pacing';
+import { planIsolation, type SpreadPlan } from './lib/plan-isolation';
+import { metricValue, summaryFiles } from './lib/summary';
+
+const plan = planIsolation(config);
+export const options = plan.options;
+
+http.setResponseCallback(http.expectedStatuses({ min: 200, max: 299 }, 429));
+
+const spreadSent = new Counter('spread_sent');
+const spreadAccepted = new Counter('spread_accepted');
+const SPREAD_TAGS = { rule: RULES.isolation };
+const log = makeLogger(config, 'key-isolation');
+const URL = `${config.target.baseUrl}/templates?per_page=1`;
+const NAME = 'GET /v1/templates';
+
+function drive(ref: KeyRef, part: string, rate: number, durationMs: number, startAt?: number): Observation[] {
+  const params = keyParams(ref, NAME, 'none', { part });
+  const obs: Observation[] = [];
+  pace(k6Clock, { rate, durationMs, ...(startAt === undefined ? {} : { startAt }) }, (_i, t) => {
+    obs.push({ t, status: http.get(URL, params).status });
+  });
+  return obs;
+}
+
+/** Key A: 3× its limit for the whole first part; it must really be throttled while bystanders run. */
+export function throttledKey(): void {
+  const start = Date.now();
+  const obs = drive(plan.throttled, 'throttled', plan.overRate, plan.durationMs, start);
+  const from = start + plan.bystanderStartMs;
+  const to = from + plan.bystanderDurationMs;
+  const rejected = obs.filter((o) => o.status === 429 && o.t >= from && o.t < to).length;
+  const ok = rejected > 0;
+  recordRule(RULES.isolation, ok);
+  log(`${plan.throttled.role} (throttled key): ${ok ? 'ok' : 'FAILED'}: ${rejected} 429s of ${obs.length} requests while the bystanders ran${ok ? '' : ': never throttled, nothing to be isolated from'}`);
+}
+
+/** Secondary / other_org: half their limit while A is throttled; a 429 while quiet is a leak. */
+export function bystanderKey(): void {
+  const ref = plan.bystanders[exec.scenario.iterationInTest % plan.bystanders.length] as KeyRef;
+  const start = Date.now();
+  const obs = drive(ref, 'bystander', plan.bystanderRate, plan.bystanderDurationMs, start);
+  // A's side is checked by A's own VU (throttledKey); here A's throttled span is the schedule's.
+  const span: Observation[] = [
+    { t: start, status: 429 },
+    { t: start + plan.bystanderDurationMs - plan.windowMs, status: 429 },
+  ];
+  const v = judgeIsolation({ throttled: span, bystanders: { [ref.role]: obs } }, { limit: plan.limit, windowMs: plan.windowMs, quietFraction: plan.quietFraction });
+  recordRule(v.rule, v.ok);
+  log(`${ref.role} (bystander): ${v.ok ? 'ok' : 'FAILED'}: ${v.reason}`);
+}
+
+/** One of N VUs sharing one key (each on its own local address): counts its steady part. */
+export function spreadKey(): void {
+  const s = plan.spread as SpreadPlan;
+  const j = exec.scenario.iterationInTest % s.vus;
+  const t0 = exec.scenario.startTime;
+  const offset = j * (1000 / (s.ratePerVu * s.vus)); // interleave the VUs' sends evenly
+  const obs = drive(s.key, 'spread', s.ratePerVu, Math.max(0, s.durationMs - offset), t0 + offset);
+  const steadyFrom = t0 + plan.windowMs;
+  let sent = 0;
+  let accepted = 0;
+  for (const o of obs) {
+    if (o.t < steadyFrom || o.status < 100) continue;
+    sent++;
+    if (o.status !== 429) accepted++;
+  }
+  spreadSent.add(sent, SPREAD_TAGS);
+  spreadAccepted.add(accepted, SPREAD_TAGS);
+}
+
+export function handleSummary(data: K6SummaryData): Record<string, string> {
+  const notes: string[] = [];
+  if (plan.spread) {
+    const s = plan.spread;
+    const acc = metricValue(data, `spread_accepted{rule:${RULES.isolation}}`, 'count') ?? 0;
+    const sent = metricValue(data, `spread_sent{rule:${RULES.isolation}}`, 'count') ?? 0;
+    notes.push(
+      `spread: ${s.key.role} over ${s.vus} VUs${s.localIPs ? ` on local addresses ${s.localIPs}` : ' (localIPs off: one source address)'}: ${acc} of ${sent} accepted in ${s.steadyWindows} steady windows; one key may accept ${s.acceptedMin}..${s.acceptedMax}`,
+    );
+  }
+  return summaryFiles('key-isolation', config, data, {
+    notes,
+    details: { limit: plan.limit, windowMs: plan.windowMs, throttled: plan.throttled.role, bystanders: plan.bystanders.map((k) => k.role), spread: plan.spread ? { ...plan.spread, key: plan.spread.key.role } : null },
+    metrics: ['http_reqs', 'http_req_duration', 'spread_sent', 'spread_accepted'],
+  });
+}

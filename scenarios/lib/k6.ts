@@ -1,0 +1,61 @@
+// k6-bound helpers shared by the scenarios: keyed request params, per-rule checks, pacing with
+// k6's clock, and logging that cannot leak a key (the 429 handler is in too-many.ts). What is
+// allocated per rule or per key is built once and reused; per request only the observation is.
+import { check, sleep } from 'k6';
+import type { Params, RefinedResponse, ResponseType } from 'k6/http';
+import { redactSecrets } from '../../lib/redact';
+import type { KeyRef, RundunConfig } from './config';
+import type { Clock } from './pacing';
+import { checkName } from './verdicts';
+
+export const k6Clock: Clock = {
+  now: () => Date.now(),
+  sleepMs: (ms) => {
+    if (ms > 0) sleep(ms / 1000);
+  },
+};
+
+const checkSets = new Map<string, Record<string, (ok: boolean) => boolean>>();
+const checkTags = new Map<string, { rule: string }>();
+const isTrue = (ok: boolean) => ok === true;
+
+/** One k6 check for a contract rule, tagged { rule } (sets and tags built once per rule). */
+export function recordRule(rule: string, ok: boolean): boolean {
+  let set = checkSets.get(rule);
+  let tags = checkTags.get(rule);
+  if (set === undefined || tags === undefined) {
+    set = { [checkName(rule)]: isTrue };
+    tags = { rule };
+    checkSets.set(rule, set);
+    checkTags.set(rule, tags);
+  }
+  return check(ok, set, tags);
+}
+
+export interface Logger {
+  (message: string): void;
+}
+
+/** console.log with every configured key redacted (reasons name roles, this is the backstop). */
+export function makeLogger(cfg: RundunConfig, prefix: string): Logger {
+  const keys = cfg.keys.map((k) => k.key);
+  return (message) => console.log(redactSecrets(`[rundun ${prefix}] ${message}`, keys));
+}
+
+/** Params for requests with one key: Authorization, tags by role (never the key), body handling. */
+export function keyParams(ref: KeyRef, name: string, responseType: ResponseType, extraTags: Record<string, string> = {}): Params {
+  return {
+    headers: { Authorization: `Bearer ${ref.key}` },
+    tags: { key: ref.role, name, ...extraTags },
+    responseType,
+    timeout: '10s',
+  };
+}
+
+export function header(res: RefinedResponse<ResponseType | undefined>, canonical: string): string | undefined {
+  const v = res.headers[canonical];
+  if (v !== undefined) return v;
+  const lower = canonical.toLowerCase();
+  for (const k of Object.keys(res.headers)) if (k.toLowerCase() === lower) return res.headers[k];
+  return undefined;
+}

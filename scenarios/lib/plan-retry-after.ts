@@ -1,0 +1,97 @@
+// The retry-after scenario's plan: which keys honour Retry-After, which one measures how tight
+// it is, how hard to push, and the k6 options. Pure, unit-tested.
+//
+// Honour keys: drive the key over its limit until a 429, go quiet, wait exactly Retry-After
+// (plus a small margin for timer granularity), probe once; every eligible episode is one check,
+// so the threshold `rate>=0.99` is the honoured rate over all episodes of all VUs.
+// Tightness key (a different key, because probing early is traffic the honour episodes must not
+// see): after a 429, probe every `probeResolutionMs` until a request succeeds; Retry-After minus
+// that earliest success is how much sooner a retry would have worked.
+import { RULES } from '../../lib/verdict';
+import { retryAfterUpperBound, type RetryAfterPolicy } from '../../lib/retry-after';
+import { duration, number, pickKeys, type KeyRef, type RundunConfig } from './config';
+import { ConfigError, k6Duration } from './config';
+import { ruleThresholds, SUMMARY_TREND_STATS, type K6Options } from './options';
+import { RETRY_AFTER_MIN_SECONDS } from './plan-rate-limit';
+import { sampleEvery } from './verdicts';
+
+export interface RetryAfterPlan {
+  honourKeys: KeyRef[];
+  tightKey: KeyRef | null;
+  durationMs: number;
+  /** Sends per second while driving a key into 429. */
+  overRate: number;
+  windowMs: number | null;
+  marginMs: number;
+  probeResolutionMs: number;
+  /** Largest Retry-After the scenario will wait out; longer ones end the VU's run (and are reported). */
+  maxWaitSeconds: number;
+  minRate: number;
+  policy: RetryAfterPolicy;
+  boundedJudged: boolean;
+  sampleEvery: number;
+  rules: string[];
+  options: K6Options;
+}
+
+export const HONOUR_EXEC = 'honour';
+export const TIGHTNESS_EXEC = 'tightness';
+
+export function planRetryAfter(cfg: RundunConfig): RetryAfterPlan {
+  const env = cfg.env;
+  const known = cfg.limit;
+  const W = known ? known.windowMs : null;
+  const nHonour = number(env, 'RUNDUN_RETRY_KEYS', 2, { min: 1, max: 64, integer: true });
+  const preferred = ['ratelimit', 'primary', 'secondary'];
+  const honourKeys = pickKeys(cfg, preferred, nHonour);
+  if (honourKeys.length === 0) throw new ConfigError('retry-after needs at least one API key');
+  const tightOff = /^off$/i.test(env.RUNDUN_TIGHTNESS ?? '');
+  const tightKey = tightOff ? null : (pickKeys(cfg, preferred, 1, honourKeys)[0] ?? null);
+  const durationMs = duration(env, 'RUNDUN_DURATION', 30_000, 1000);
+  const overRate = known
+    ? (number(env, 'RUNDUN_OVERLOAD', 3, { min: 1.5, max: 100 }) * known.limit * 1000) / known.windowMs
+    : number(env, 'RUNDUN_OVER_RATE', 50, { min: 1, max: 10_000 });
+  const boundedJudged = W !== null;
+  const upper = W !== null ? retryAfterUpperBound(W / 1000) : null;
+  const policy: RetryAfterPolicy = {
+    minSeconds: RETRY_AFTER_MIN_SECONDS,
+    ...(upper !== null ? { maxSeconds: upper } : {}),
+    ...(cfg.retryAfterFormat ? { expectedForm: cfg.retryAfterFormat } : {}),
+  };
+  const maxWaitSeconds = number(env, 'RUNDUN_MAX_RETRY_AFTER', upper !== null ? Math.max(upper * 2, 5) : 120, { min: 1, max: 3600 });
+  const rules: string[] = [
+    RULES.retryAfterHonoured,
+    RULES.retryAfterPresent,
+    RULES.retryAfterValid,
+    RULES.retryAfterPositive,
+    'ratelimit.error-body',
+  ];
+  if (boundedJudged) rules.push(RULES.retryAfterBounded);
+  const minRate = 0.99;
+  const thresholds = { ...ruleThresholds(rules.filter((r) => r !== RULES.retryAfterHonoured)), ...ruleThresholds([RULES.retryAfterHonoured], `rate>=${minRate}`) };
+  // A VU finishes the episode it started: allow the longest wait on top of the duration.
+  const maxDurationMs = durationMs + maxWaitSeconds * 1000 + 30_000;
+  const common = { executor: 'per-vu-iterations' as const, iterations: 1, maxDuration: k6Duration(maxDurationMs), gracefulStop: '10s' };
+  const scenarios: NonNullable<K6Options['scenarios']> = { honour: { ...common, exec: HONOUR_EXEC, vus: honourKeys.length } };
+  if (tightKey) scenarios.tightness = { ...common, exec: TIGHTNESS_EXEC, vus: 1 };
+  return {
+    honourKeys,
+    tightKey,
+    durationMs,
+    overRate,
+    windowMs: W,
+    marginMs: number(env, 'RUNDUN_RETRY_MARGIN_MS', 50, { min: 0, max: 5000 }),
+    probeResolutionMs: number(env, 'RUNDUN_PROBE_RESOLUTION_MS', 250, { min: 10, max: 10_000 }),
+    maxWaitSeconds,
+    minRate,
+    policy,
+    boundedJudged,
+    sampleEvery: sampleEvery(cfg.validateSample),
+    rules,
+    options: {
+      scenarios,
+      thresholds: { ...thresholds, http_req_failed: ['rate<0.01'] },
+      summaryTrendStats: SUMMARY_TREND_STATS,
+    },
+  };
+}

@@ -1,0 +1,131 @@
+// k6 scenario `rate-limit`: per key, an under-limit phase (at most half the limit: zero 429s),
+// then an over-limit phase (three times the limit or more: accepted requests per window within
+// tolerance of the limit; every 429 with a valid Retry-After and error body). Without a stated
+// limit it first discovers one and reports the estimate. See docs/k6.md.
+//
+// Thin: it sends and records (send time, status); lib/ratelimit judges; each verdict becomes a
+// check tagged with its contract rule, and options.thresholds turn the checks into the exit code.
+import http from 'k6/http';
+import exec from 'k6/execution';
+import { Gauge, Trend } from 'k6/metrics';
+import { estimateLimit, judgeUnderLimit, judgeWindowedAcceptance, type Observation } from '../lib/ratelimit';
+import { fmt, RULES } from '../lib/verdict';
+import type { K6SummaryData } from '../lib/k6-summary';
+import type { KeyRef } from './lib/config';
+import { config } from './lib/env';
+import { k6Clock, keyParams, makeLogger, recordRule } from './lib/k6';
+import { judge429, type TooManyContext } from './lib/too-many';
+import { pace, sleepUntil } from './lib/pacing';
+import { planRateLimit, RATE_LIMIT_EXEC } from './lib/plan-rate-limit';
+import { metricValue, summaryFiles } from './lib/summary';
+import { sampled } from './lib/verdicts';
+
+const plan = planRateLimit(config);
+export const options = plan.options;
+
+// 429 is the expected answer over the limit: it must not count as a failed request.
+http.setResponseCallback(http.expectedStatuses({ min: 200, max: 299 }, 429));
+
+const estimateGauge = new Gauge('ratelimit_estimate');
+const windowAccepted = new Trend('ratelimit_window_accepted');
+const log = makeLogger(config, 'rate-limit');
+const URL = `${config.target.baseUrl}/templates?per_page=1`;
+const NAME = 'GET /v1/templates';
+
+interface PhaseResult {
+  obs: Observation[];
+  /** Index of the first request answered 429, -1 if none. */
+  first429: number;
+  late: number;
+}
+
+function runPhase(ref: KeyRef, phase: string, rate: number, durationMs: number, ctx: TooManyContext, readBodies: boolean): PhaseResult {
+  const none = keyParams(ref, NAME, 'none', { phase });
+  const text = keyParams(ref, NAME, 'text', { phase });
+  const obs: Observation[] = [];
+  let first429 = -1;
+  let bodyJudged = false;
+  const r = pace(k6Clock, { rate, durationMs }, (i, t) => {
+    // Bodies are read only where judged: sampled, plus every request until one 429 body was seen.
+    const withBody = sampled(i, plan.sampleEvery) || (readBodies && !bodyJudged);
+    const res = http.get(URL, withBody ? text : none);
+    obs.push({ t, status: res.status });
+    if (res.status === 429) {
+      if (first429 < 0) first429 = i;
+      judge429(res, ctx, ref.role);
+      if (withBody) bodyJudged = true;
+    }
+  });
+  if (r.late > 0) log(`${ref.role}: ${phase} phase: ${r.late} of ${r.sent} sends started more than one interval late (one VU could not keep up with ${fmt(rate)}/s)`);
+  return { obs, first429, late: r.late };
+}
+
+function underPhase(ref: KeyRef, limit: number, ctx: TooManyContext): void {
+  const rate = (plan.underFactor * limit * 1000) / plan.windowMs;
+  const under = runPhase(ref, 'under', rate, plan.underMs, ctx, false);
+  const v = judgeUnderLimit(under.obs, { limit, windowMs: plan.windowMs });
+  recordRule(v.rule, v.ok);
+  log(`${ref.role}: ${v.rule}: ${v.ok ? 'ok' : 'FAILED'}: ${v.reason}`);
+}
+
+function reportEstimate(ref: KeyRef, obs: Observation[]): number | null {
+  const est = estimateLimit(obs, plan.windowMs);
+  log(`${ref.role}: limit estimate: ${est.reason}`);
+  if (est.estimate !== null) estimateGauge.add(est.estimate, { key: ref.role });
+  return est.ok ? est.estimate : null;
+}
+
+/** One VU, one key, the whole run (per-vu-iterations, 1 iteration). */
+export function rateLimit(): void {
+  const ref = plan.keys[exec.scenario.iterationInTest % plan.keys.length] as KeyRef;
+  const ctx: TooManyContext = { policy: plan.policy, boundedJudged: plan.boundedJudged, log, logged: 0 };
+  const W = plan.windowMs;
+  // Whatever earlier traffic did to this key, one quiet window resets every sane limiter.
+  sleepUntil(k6Clock, Date.now() + plan.settleMs);
+
+  if (plan.mode === 'known' && plan.limit !== null) {
+    const L = plan.limit;
+    underPhase(ref, L, ctx);
+    const over = runPhase(ref, 'over', (plan.overload * L * 1000) / W, plan.overMs, ctx, true);
+    const v = judgeWindowedAcceptance(over.obs, { limit: L, windowMs: W, tolerance: plan.tolerance });
+    recordRule(v.rule, v.ok);
+    log(`${ref.role}: ${v.rule}: ${v.ok ? 'ok' : 'FAILED'}: ${v.reason}`);
+    for (const w of v.details?.windows.slice(1, -1) ?? []) windowAccepted.add(w.accepted, { key: ref.role });
+    const met = over.first429 >= 0 && over.first429 + 1 <= 2 * L + 1;
+    recordRule('ratelimit.429-status', met);
+    if (!met) log(`${ref.role}: ratelimit.429-status: FAILED: ${over.first429 < 0 ? `no 429 in ${over.obs.length} requests at ${plan.overload}× the limit` : `first 429 only at request ${over.first429 + 1}, more than twice the limit (${2 * L})`}`);
+    reportEstimate(ref, over.obs);
+    return;
+  }
+
+  // Discovery: overload at a fixed rate, estimate the limit, then check half of it is served.
+  const d = plan.discovery as { rate: number; durationMs: number };
+  if (plan.windowAssumed) log(`no RUNDUN_RATE_LIMIT or RUNDUN_RATE_WINDOW: assuming a ${W} ms window for the estimate`);
+  const disc = runPhase(ref, 'discover', d.rate, d.durationMs, ctx, true);
+  const met = disc.first429 >= 0 && disc.first429 + 1 <= plan.burstCap;
+  recordRule('ratelimit.429-status', met);
+  if (!met) log(`${ref.role}: ratelimit.429-status: FAILED: no 429 within ${Math.min(plan.burstCap, disc.obs.length)} requests at ${d.rate}/s: no limit found`);
+  const estimate = reportEstimate(ref, disc.obs);
+  if (estimate === null || estimate < 1) {
+    recordRule(RULES.underLimitNo429, false);
+    log(`${ref.role}: ${RULES.underLimitNo429}: not judged: no limit was discovered to stay under`);
+    return;
+  }
+  sleepUntil(k6Clock, Date.now() + plan.settleMs);
+  underPhase(ref, Math.floor(estimate), ctx);
+}
+
+export function handleSummary(data: K6SummaryData): Record<string, string> {
+  const est = metricValue(data, 'ratelimit_estimate', 'value');
+  const notes = [
+    plan.mode === 'known'
+      ? `stated limit: ${plan.limit} per ${plan.windowMs} ms; over-limit phase at ${plan.overload}× for ${plan.overMs} ms, tolerance ${plan.tolerance * 100} %`
+      : `no stated limit: discovery at ${plan.discovery?.rate}/s for ${plan.discovery?.durationMs} ms`,
+    `limit estimate (accepted per ${plan.windowMs} ms window in steady state): ${est === undefined ? 'none' : fmt(est, 2)}`,
+  ];
+  return summaryFiles('rate-limit', config, data, {
+    notes,
+    details: { mode: plan.mode, limit: plan.limit, windowMs: plan.windowMs, estimate: est ?? null, keys: plan.keys.map((k) => k.role) },
+    metrics: ['http_reqs', 'http_req_duration', 'http_req_failed', 'ratelimit_estimate', 'ratelimit_window_accepted'],
+  });
+}

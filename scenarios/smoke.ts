@@ -1,0 +1,104 @@
+// k6 scenario `smoke`: one pass over every operation with the primary key, every response
+// validated with the precompiled schema validators; one check per contract rule it touches.
+// Creates one run (expires in 1 hour) on the target: runs count against the org's quota.
+import http from 'k6/http';
+import type { RefinedResponse, ResponseType } from 'k6/http';
+import { validate, type SchemaName } from '../lib/validate';
+import type { K6SummaryData } from '../lib/k6-summary';
+import { ConfigError, pickKeys } from './lib/config';
+import { config } from './lib/env';
+import { header, keyParams, makeLogger, recordRule } from './lib/k6';
+import { ruleThresholds, SUMMARY_TREND_STATS, type K6Options } from './lib/options';
+import { summaryFiles } from './lib/summary';
+
+const ref = pickKeys(config, ['primary'], 1)[0];
+if (!ref) throw new ConfigError('smoke needs RUNDUN_API_KEY (or a fixtures file)');
+const RULES_CHECKED = [
+  'status.200-success',
+  'status.201-created',
+  'status.401-unauthorized',
+  'status.404-not-found',
+  'json.response-content-type',
+  'envelope.collection',
+  'envelope.single-resource',
+  'errors.body-shape',
+  'ids.format',
+  'runs.create-read-consistent',
+];
+
+export const options: K6Options = {
+  scenarios: { smoke: { executor: 'per-vu-iterations', exec: 'smoke', vus: 1, iterations: 1, maxDuration: '60s' } },
+  thresholds: { ...ruleThresholds(RULES_CHECKED), http_req_failed: ['rate==0'] },
+  summaryTrendStats: SUMMARY_TREND_STATS,
+};
+
+// The 401 and 404 below are provoked on purpose: expected, not failures.
+http.setResponseCallback(http.expectedStatuses({ min: 200, max: 299 }, 401, 404));
+
+const log = makeLogger(config, 'smoke');
+const BASE = config.target.baseUrl;
+const TEMPLATE_ID = /^t-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const RUN_ID = /^r-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+type Res = RefinedResponse<ResponseType | undefined>;
+
+function json(res: Res): unknown {
+  try {
+    return typeof res.body === 'string' ? JSON.parse(res.body) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function rule(id: string, ok: boolean, what: string): boolean {
+  recordRule(id, ok);
+  if (!ok) log(`${id}: FAILED: ${what}`);
+  return ok;
+}
+
+/** Status, JSON content type and schema of one response; returns the parsed body when valid. */
+function expect(res: Res, op: string, status: number, statusRule: string, schema: SchemaName, schemaRule: string): unknown {
+  rule(statusRule, res.status === status, `${op}: status ${res.status}, expected ${status}`);
+  const ct = header(res, 'Content-Type') ?? '';
+  rule('json.response-content-type', /^application\/json\s*(;|$)/i.test(ct), `${op}: Content-Type '${ct}'`);
+  const doc = json(res);
+  const issues = doc === undefined ? [{ path: '', message: 'body is not JSON' }] : validate(schema, doc);
+  rule(schemaRule, issues.length === 0, `${op}: not a valid ${schema}: ${issues.slice(0, 3).map((i) => `${i.path || '/'} ${i.message}`).join('; ')}`);
+  return issues.length === 0 ? doc : undefined;
+}
+
+export function smoke(): void {
+  const p = keyParams(ref as NonNullable<typeof ref>, 'smoke', 'text');
+  const withName = (name: string) => ({ ...p, tags: { ...p.tags, name } });
+
+  const list = expect(http.get(`${BASE}/templates?per_page=5`, withName('GET /v1/templates')), 'GET /v1/templates', 200, 'status.200-success', 'TemplateList', 'envelope.collection') as { data: Array<{ id: string }> } | undefined;
+  const templates = list?.data ?? [];
+  rule('ids.format', templates.every((t) => TEMPLATE_ID.test(t.id)), 'GET /v1/templates: a template id is malformed');
+  const templateId = templates[0]?.id;
+  if (templateId === undefined) {
+    rule('status.200-success', false, 'no template to continue with');
+    return;
+  }
+  expect(http.get(`${BASE}/templates/${templateId}`, withName('GET /v1/templates/{id}')), 'GET /v1/templates/{id}', 200, 'status.200-success', 'Template', 'envelope.single-resource');
+
+  const body = JSON.stringify({ template_id: templateId, expires_in_hours: 1 });
+  const post = { ...withName('POST /v1/runs'), headers: { ...p.headers, 'Content-Type': 'application/json' } };
+  const run = expect(http.post(`${BASE}/runs`, body, post), 'POST /v1/runs', 201, 'status.201-created', 'Run', 'envelope.single-resource') as Record<string, unknown> | undefined;
+  if (run) {
+    rule('ids.format', RUN_ID.test(String(run.id)), 'POST /v1/runs: the run id is malformed');
+    const again = expect(http.get(`${BASE}/runs/${String(run.id)}`, withName('GET /v1/runs/{id}')), 'GET /v1/runs/{id}', 200, 'status.200-success', 'Run', 'envelope.single-resource');
+    rule('runs.create-read-consistent', JSON.stringify(again) === JSON.stringify(run), 'GET /v1/runs/{id} differs from the created run');
+  }
+  expect(http.get(`${BASE}/runs?per_page=5`, withName('GET /v1/runs')), 'GET /v1/runs', 200, 'status.200-success', 'RunList', 'envelope.collection');
+
+  const missing = expect(http.get(`${BASE}/runs/r-${crypto.randomUUID()}`, withName('GET /v1/runs/{id}')), 'GET /v1/runs/{unknown}', 404, 'status.404-not-found', 'Error', 'errors.body-shape') as { error?: string } | undefined;
+  rule('status.404-not-found', missing?.error === 'run_not_found', `GET /v1/runs/{unknown}: error '${missing?.error}', expected 'run_not_found'`);
+
+  const anon = { ...withName('GET /v1/templates'), headers: {}, tags: { key: 'none', name: 'GET /v1/templates' } };
+  const unauth = expect(http.get(`${BASE}/templates`, anon), 'GET /v1/templates without a key', 401, 'status.401-unauthorized', 'Error', 'errors.body-shape') as { error?: string } | undefined;
+  rule('status.401-unauthorized', unauth?.error === 'unauthorized', `no key: error '${unauth?.error}', expected 'unauthorized'`);
+}
+
+export function handleSummary(data: K6SummaryData): Record<string, string> {
+  return summaryFiles('smoke', config, data);
+}

@@ -1,0 +1,167 @@
+// Metrics of an emulated run: aggregation of raw samples into k6's summary values, threshold
+// evaluation as k6 does it at the end of a run (empty sinks ARE evaluated then: an empty Rate
+// has rate 0, an empty Counter count 0), and the `data` object handleSummary receives.
+import { aggregateValue, aggregationFits, compare, parseThresholdExpression, parseThresholdKey, thresholdSource, type ThresholdEntry } from '../../../lib/k6-thresholds';
+import type { K6Group, K6MetricSummary, K6SummaryData } from '../../../lib/k6-summary';
+import { percentile } from '../../../lib/stats';
+import type { MetricType, Sample } from './protocol';
+
+export interface MetricInfo {
+  type: MetricType;
+  isTime: boolean;
+}
+
+/** k6's built-in metrics the emulator produces or knows. */
+export const BUILTIN_METRICS: Readonly<Record<string, MetricInfo>> = {
+  http_reqs: { type: 'counter', isTime: false },
+  http_req_duration: { type: 'trend', isTime: true },
+  http_req_waiting: { type: 'trend', isTime: true },
+  http_req_blocked: { type: 'trend', isTime: true },
+  http_req_connecting: { type: 'trend', isTime: true },
+  http_req_sending: { type: 'trend', isTime: true },
+  http_req_receiving: { type: 'trend', isTime: true },
+  http_req_tls_handshaking: { type: 'trend', isTime: true },
+  http_req_failed: { type: 'rate', isTime: false },
+  checks: { type: 'rate', isTime: false },
+  iterations: { type: 'counter', isTime: false },
+  iteration_duration: { type: 'trend', isTime: true },
+  dropped_iterations: { type: 'counter', isTime: false },
+  vus: { type: 'gauge', isTime: false },
+  vus_max: { type: 'gauge', isTime: false },
+  data_sent: { type: 'counter', isTime: false },
+  data_received: { type: 'counter', isTime: false },
+};
+
+export function metricValues(type: MetricType, values: readonly number[], durationMs: number, trendStats: readonly string[]): Record<string, number> {
+  const n = values.length;
+  switch (type) {
+    case 'counter': {
+      const count = values.reduce((s, v) => s + v, 0);
+      return { count, rate: durationMs > 0 ? count / (durationMs / 1000) : 0 };
+    }
+    case 'gauge':
+      return n === 0 ? { value: 0, min: 0, max: 0 } : { value: values[n - 1] as number, min: Math.min(...values), max: Math.max(...values) };
+    case 'rate': {
+      const passes = values.filter((v) => v !== 0).length;
+      return { rate: n === 0 ? 0 : passes / n, passes, fails: n - passes };
+    }
+    case 'trend': {
+      const out: Record<string, number> = {};
+      for (const stat of trendStats) {
+        if (stat === 'count') out.count = n;
+        else if (n === 0) out[stat] = 0;
+        else if (stat === 'avg') out.avg = values.reduce((s, v) => s + v, 0) / n;
+        else if (stat === 'min') out.min = Math.min(...values);
+        else if (stat === 'max') out.max = Math.max(...values);
+        else if (stat === 'med') out.med = percentile(values, 50);
+        else {
+          const m = /^p\((\d+(?:\.\d+)?)\)$/.exec(stat);
+          if (!m) throw new Error(`summaryTrendStats: unknown stat '${stat}'`);
+          out[stat] = percentile(values, Number(m[1]));
+        }
+      }
+      return out;
+    }
+  }
+}
+
+export interface ThresholdOutcome {
+  key: string;
+  expression: string;
+  ok: boolean;
+  actual: number | undefined;
+}
+
+export interface Evaluation {
+  data: K6SummaryData;
+  thresholds: ThresholdOutcome[];
+  /** A threshold on an unknown metric or with a malformed expression: k6 refuses to start. */
+  configErrors: string[];
+}
+
+const DEFAULT_TREND_STATS = ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)'];
+
+export function evaluate(
+  registry: ReadonlyMap<string, MetricInfo>,
+  samples: readonly Sample[],
+  checks: ReadonlyMap<string, { passes: number; fails: number }>,
+  options: { thresholds?: Record<string, ThresholdEntry[]>; summaryTrendStats?: string[] },
+  durationMs: number,
+): Evaluation {
+  const trendStats = options.summaryTrendStats ?? DEFAULT_TREND_STATS;
+  const byMetric = new Map<string, Sample[]>();
+  for (const s of samples) {
+    let list = byMetric.get(s.metric);
+    if (!list) byMetric.set(s.metric, (list = []));
+    list.push(s);
+  }
+  const metrics: Record<string, K6MetricSummary> = {};
+  const summarize = (name: string, info: MetricInfo, list: readonly Sample[]): K6MetricSummary => ({
+    type: info.type,
+    contains: info.isTime ? 'time' : 'default',
+    values: metricValues(info.type, list.map((s) => s.value), durationMs, trendStats),
+  });
+  for (const [name, list] of byMetric) {
+    const info = registry.get(name);
+    if (!info) continue;
+    metrics[name] = summarize(name, info, list);
+  }
+  const thresholds: ThresholdOutcome[] = [];
+  const configErrors: string[] = [];
+  for (const [key, entries] of Object.entries(options.thresholds ?? {})) {
+    let parsed;
+    try {
+      parsed = parseThresholdKey(key);
+    } catch (e) {
+      configErrors.push((e as Error).message);
+      continue;
+    }
+    const info = registry.get(parsed.metric);
+    if (!info) {
+      configErrors.push(`invalid metric '${key}' in threshold definitions: metric '${parsed.metric}' does not exist in the script`);
+      continue;
+    }
+    const list = (byMetric.get(parsed.metric) ?? []).filter((s) => Object.entries(parsed.tags).every(([k, v]) => s.tags[k] === v));
+    const summary = summarize(key, info, list);
+    summary.thresholds = {};
+    for (const entry of entries) {
+      const source = thresholdSource(entry);
+      let expr;
+      try {
+        expr = parseThresholdExpression(source);
+      } catch (e) {
+        configErrors.push(`${key}: ${(e as Error).message}`);
+        continue;
+      }
+      if (!aggregationFits(expr.aggregation, info.type)) {
+        configErrors.push(`${key}: '${expr.aggregation}' is not an aggregation of a ${info.type} metric`);
+        continue;
+      }
+      const values = info.type === 'trend' && expr.aggregation.startsWith('p(') && summary.values[expr.aggregation] === undefined
+        ? { ...summary.values, ...metricValues('trend', list.map((s) => s.value), durationMs, [expr.aggregation]) }
+        : summary.values;
+      const actual = aggregateValue(values, expr.aggregation);
+      const ok = actual !== undefined && compare(actual, expr.op, expr.value);
+      summary.thresholds[source] = { ok };
+      thresholds.push({ key, expression: source, ok, actual });
+    }
+    metrics[key] = summary;
+  }
+  const rootGroup: K6Group = {
+    name: '',
+    path: '',
+    id: 'd41d8cd98f00b204e9800998ecf8427e',
+    groups: [],
+    checks: [...checks.entries()].map(([name, c]) => ({ name, path: `::${name}`, id: name, passes: c.passes, fails: c.fails })),
+  };
+  return {
+    data: {
+      metrics,
+      root_group: rootGroup,
+      state: { isStdOutTTY: false, isStdErrTTY: false, testRunDurationMs: durationMs },
+      options: { summaryTrendStats: trendStats, summaryTimeUnit: '', noColor: true },
+    },
+    thresholds,
+    configErrors,
+  };
+}

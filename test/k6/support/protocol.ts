@@ -1,0 +1,72 @@
+// The k6 emulator's wire protocol between the main thread (vitest: scheduler, HTTP client,
+// simulator, metrics) and the VU workers (one worker_threads Worker per k6 VU, running the
+// scenario bundle with stubbed k6 modules). A VU makes SYNCHRONOUS calls, as k6 scripts do:
+// it posts a request and blocks in Atomics.wait until main writes the answer into the worker's
+// SharedArrayBuffer and notifies. Main's event loop stays free for the simulator and all VUs.
+
+export type MetricType = 'counter' | 'gauge' | 'rate' | 'trend';
+
+export interface Sample {
+  metric: string;
+  value: number;
+  tags: Record<string, string>;
+  /** Client time (ms) the sample was taken. */
+  t: number;
+}
+
+export interface HttpRequestSpec {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body: string | null;
+  timeoutMs: number;
+}
+
+export interface HttpReply {
+  status: number;
+  /** Raw header pairs as received (Node's rawHeaders, names as sent). */
+  rawHeaders: string[];
+  body: string;
+  durationMs: number;
+  /** Network error message ('' when a response arrived). */
+  error: string;
+}
+
+/** What main tells a VU to do next (answer to a 'next' call). */
+export type Command =
+  | { kind: 'iterate'; scenario: string; exec: string; executor: string; iterationInTest: number; iterationInScenario: number; startTime: number; setupData: unknown }
+  | { kind: 'setup' }
+  | { kind: 'teardown'; setupData: unknown }
+  | { kind: 'summary'; data: unknown }
+  | { kind: 'stop' };
+
+/** Sync calls from a VU; the answer is JSON in the shared buffer. */
+export type SyncCall =
+  | { call: 'http'; req: HttpRequestSpec }
+  | { call: 'next'; result?: unknown; error?: string };
+
+/** Async messages from a VU (postMessage; never blocks). */
+export type VuMessage =
+  | { type: 'ready'; /** Names of the exported functions. */ exports: string[]; options: unknown; metrics: Array<{ name: string; type: MetricType; isTime: boolean }> }
+  | { type: 'init-error'; message: string }
+  | { type: 'samples'; samples: Sample[] }
+  | { type: 'checks'; results: Array<{ name: string; ok: boolean }> }
+  | { type: 'log'; level: 'log' | 'warn' | 'error'; message: string }
+  | { type: 'iteration-error'; message: string }
+  | { type: 'abort'; message: string; code: number }
+  | { type: 'sync'; payload: SyncCall };
+
+export interface WorkerInit {
+  bundleUrl: string;
+  env: Record<string, string>;
+  vuId: number;
+  /** Only load the module (init context) and report options, exports and metrics. */
+  probeOnly: boolean;
+  shared: SharedArrayBuffer;
+}
+
+/** Layout of the shared buffer: Int32 [state, byteLength], then the UTF-8 JSON answer. */
+export const SAB_HEADER_BYTES = 8;
+export const SAB_BYTES = 4 * 1024 * 1024;
+export const STATE_WAITING = 0;
+export const STATE_ANSWERED = 1;
