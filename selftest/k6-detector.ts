@@ -8,12 +8,15 @@ import { findK6, runK6 } from '../scripts/lib/k6';
 import { startSimulator } from '../simulator/server';
 import type { FaultInfo, LoadDetector } from './matrix';
 
-/** Which scenarios judge which rule families (the short selftest profiles). */
-const SCENARIOS_FOR: Array<[prefix: string, scenarios: string[]]> = [
-  ['ratelimit.retry-after', ['retry-after']],
-  ['ratelimit.', ['rate-limit', 'key-isolation']],
-  ['load.', ['capacity']],
+/** Which scenarios judge which rules, with short self-test profiles (limit 20/1s). */
+const SCENARIOS_FOR: Array<[prefix: string, runs: Array<[scenario: string, vars: Record<string, string>]>]> = [
+  ['ratelimit.retry-after', [['retry-after', { RUNDUN_DURATION: '10s' }]]],
+  ['ratelimit.', [['rate-limit', { RUNDUN_UNDER_DURATION: '5s', RUNDUN_OVER_DURATION: '10s' }], ['key-isolation', { RUNDUN_DURATION: '10s', RUNDUN_SPREAD_DURATION: '10s' }]]],
+  ['load.', [['capacity', { RUNDUN_STAGES: '10,20', RUNDUN_STAGE_DURATION: '10s', RUNDUN_RAMP_DURATION: '2s', RUNDUN_SLO_P95_MS: '40' }]]],
 ];
+
+/** Built-in metrics whose thresholds are the load SLOs (they carry no rule tag). */
+const SLO_RULES: Record<string, string> = { http_req_duration: 'load.latency-slo', http_req_failed: 'load.error-rate-slo' };
 
 export function k6LoadDetector(): LoadDetector | null {
   const k6 = findK6();
@@ -21,16 +24,16 @@ export function k6LoadDetector(): LoadDetector | null {
   return {
     name: `k6 (${k6.version})`,
     async detect(fault: FaultInfo) {
-      const scenarios = SCENARIOS_FOR.find(([p]) => fault.breaks.startsWith(p))?.[1] ?? ['rate-limit'];
+      const runs = SCENARIOS_FOR.find(([p]) => fault.breaks.startsWith(p))?.[1] ?? SCENARIOS_FOR[1]![1];
       const sim = await startSimulator({ rateLimit: { limit: 20, windowMs: 1000, algorithm: 'fixed-window' }, faults: [fault.name] });
       const dir = mkdtempSync(join(tmpdir(), 'rundun-selftest-'));
       const caught = new Set<string>();
       try {
         const fixtures = join(dir, 'fixtures.json');
         writeFileSync(fixtures, JSON.stringify(sim.fixtures), { mode: 0o600 });
-        for (const s of scenarios) {
+        for (const [s, vars] of runs) {
           const summary = join(dir, `${s}.summary.json`);
-          const r = await runK6(k6, join('dist', `${s}.js`), { RUNDUN_FIXTURES: fixtures, RUNDUN_PROFILE: 'selftest', RUNDUN_SUMMARY_JSON: summary }, { timeoutMs: 180_000 });
+          const r = await runK6(k6, join('dist', `${s}.js`), { RUNDUN_FIXTURES: fixtures, RUNDUN_REPORT_DIR: dir, ...vars }, { timeoutMs: 180_000 });
           if (r.exitCode === 0) continue;
           for (const rule of failedRules(summary)) caught.add(rule);
           if (caught.size === 0) caught.add(`k6 ${s} exit ${r.exitCode}`);
@@ -44,13 +47,9 @@ export function k6LoadDetector(): LoadDetector | null {
   };
 }
 
-/** Rule ids of failed thresholds in a handleSummary JSON (`rule_ok{rule:<id>}` and tags). */
+/** Rule ids of the failed thresholds in a scenario's reports/<scenario>.summary.json. */
 function failedRules(summaryPath: string): string[] {
   if (!existsSync(summaryPath)) return [];
-  const data = JSON.parse(readFileSync(summaryPath, 'utf8')) as { metrics?: Record<string, { thresholds?: Record<string, { ok: boolean }> }> };
-  const rules: string[] = [];
-  for (const [metric, m] of Object.entries(data.metrics ?? {}))
-    for (const t of Object.values(m.thresholds ?? {}))
-      if (!t.ok) rules.push(/\{rule:([^}]+)\}/.exec(metric)?.[1] ?? metric);
-  return rules;
+  const data = JSON.parse(readFileSync(summaryPath, 'utf8')) as { thresholds?: Array<{ metric: string; rule?: string; ok: boolean }> };
+  return (data.thresholds ?? []).filter((t) => !t.ok).map((t) => t.rule ?? SLO_RULES[t.metric] ?? t.metric);
 }

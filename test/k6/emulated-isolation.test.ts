@@ -12,17 +12,6 @@ vi.setConfig({ maxConcurrency: 20, testTimeout: 90_000 });
 const ISOLATION = ruleKey('ratelimit.isolation');
 const SPREAD_ACCEPTED = 'spread_accepted{rule:ratelimit.isolation}';
 
-async function runOrSkip(spec: TargetSpec, env: Record<string, string>, skip: (why: string) => void): Promise<ScenarioRun | null> {
-  try {
-    return await runScenario('key-isolation', spec, env);
-  } catch (e) {
-    if (spec.faults && /fault/i.test((e as Error).message)) {
-      skip(`the simulator has no fault ${spec.faults.join(', ')} yet`);
-      return null;
-    }
-    throw e;
-  }
-}
 
 describe.concurrent('key-isolation scenario (emulated k6)', () => {
   it.each(['fixed-window', 'sliding-window', 'token-bucket'] as const)('passes on a correct %s limiter, spread over 4 local addresses', async (algorithm) => {
@@ -59,9 +48,8 @@ describe.concurrent('key-isolation scenario (emulated k6)', () => {
     { fault: 'ratelimit.per-org', broken: ISOLATION, why: /secondary \(bystander\): FAILED/ },
     { fault: 'ratelimit.per-source-address', broken: SPREAD_ACCEPTED, why: /./ },
     { fault: 'ratelimit.shared-bucket', broken: ISOLATION, why: /other_org \(bystander\): FAILED/ },
-  ])('fails with simulator fault $fault', async ({ fault, broken, why }, ctx) => {
-    const s = await runOrSkip({ variant: 'clean', faults: [fault] }, {}, (w) => ctx.skip(w));
-    if (!s) return;
+  ])('fails with simulator fault $fault', async ({ fault, broken, why }) => {
+    const s = await runScenario('key-isolation', { variant: 'clean', faults: [fault] }, {});
     const log = expectHygiene(s, 'key-isolation');
     expect(s.r.exitCode, log).toBe(99);
     expect(verdicts(s.r)[broken], log).toBe(false);

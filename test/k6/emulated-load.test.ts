@@ -19,14 +19,8 @@ describe.concurrent('smoke and load scenarios (emulated k6)', () => {
     expect(s.r.samples.filter((x) => x.metric === 'http_reqs')).toHaveLength(7);
   });
 
-  it('smoke fails envelope.single-resource when a template comes wrapped (simulator fault)', async (ctx) => {
-    let s;
-    try {
-      s = await runScenario('smoke', { variant: 'clean', faults: ['envelope.wrapped-resource'] });
-    } catch (e) {
-      if (/fault/i.test((e as Error).message)) return ctx.skip('the simulator has no fault envelope.wrapped-resource yet');
-      throw e;
-    }
+  it('smoke fails envelope.single-resource when a template comes wrapped (simulator fault)', async () => {
+    const s = await runScenario('smoke', { variant: 'clean', faults: ['envelope.wrapped-resource'] });
     const log = expectHygiene(s, 'smoke');
     expect(s.r.exitCode, log).toBe(99);
     expect(verdicts(s.r)[ruleKey('envelope.single-resource')], log).toBe(false);
@@ -54,6 +48,13 @@ describe.concurrent('smoke and load scenarios (emulated k6)', () => {
     expect(s.r.exitCode, log).toBe(99);
     expect(verdicts(s.r).http_req_duration).toBe(false);
     expect(s.r.summaryFiles?.stdout).toMatch(/knee: no stage held the SLO \(p95 ≤ 0.001 ms/);
+  });
+
+  it('capacity: with 50 ms added to every request (simulator fault load.latency) the latency SLO fails', async () => {
+    const s = await runScenario('capacity', { variant: 'clean', faults: ['load.latency'] }, { ...LOAD, RUNDUN_STAGES: '10', RUNDUN_STAGE_DURATION: '2s', RUNDUN_RAMP_DURATION: '0s', RUNDUN_SLO_P95_MS: '40' });
+    const log = expectHygiene(s, 'capacity');
+    expect(s.r.exitCode, log).toBe(99);
+    expect(verdicts(s.r).http_req_duration, log).toBe(false);
   });
 
   it('soak: constant arrival rate, latency per quarter', async () => {
