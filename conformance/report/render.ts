@@ -95,7 +95,10 @@ export function renderSummary(r: ConformanceReport, paths: string[]): string {
   o.push('', ...matrixLines(r, false), `  (✓ verified  ✗ failed  s skipped  ? not exercised  · n/a)`);
   for (const f of r.rules.filter((x) => x.status === 'fail').slice(0, 10)) o.push(`  FAIL ${f.id}: ${f.failures[0]!.message.slice(0, 150)}`);
   const skipped = r.rules.filter((x) => x.status === 'skip');
-  if (skipped.length) o.push(`  skipped: ${skipped.map((x) => x.id).join(', ')}`);
+  const byK6 = skipped.filter((x) => /k6/.test(x.note ?? ''));
+  const other = skipped.filter((x) => !byK6.includes(x));
+  if (byK6.length) o.push(`  judged by the k6 scenarios, not here: ${byK6.map((x) => x.id).join(', ')}`);
+  for (const x of other) o.push(`  skipped ${x.id}: ${(x.note ?? '').slice(0, 140)}`);
   if (r.waitedOut429.count) o.push(`  ${r.waitedOut429.count} unexpected 429s were waited out (pacing), not blamed on any rule`);
   o.push(`${r.requests} requests in ${(r.durationMs / 1000).toFixed(1)} s. Reports: ${paths.join(', ')}`);
   return o.join('\n');
