@@ -112,7 +112,7 @@ function wrkMax(url: string, headers: Record<string, string>, duration: number):
   if (!rps) throw new Error(`wrk gave no figures: ${out.slice(0, 300)} ${r.stderr ?? ''}`);
   const ms = (label: string) => {
     const m = new RegExp(`${label}%\\s+([\\d.]+)(us|ms|s)`).exec(out);
-    return m ? Number(m[1]) * ({ us: 0.001, ms: 1, s: 1000 } as Record<string, number>)[m[2]!]! : NaN;
+    return m ? Number((Number(m[1]) * ({ us: 0.001, ms: 1, s: 1000 } as Record<string, number>)[m[2]!]!).toFixed(3)) : NaN;
   };
   const total = /(\d+) requests in/.exec(out);
   const non2xx = /Non-2xx or 3xx responses: (\d+)/.exec(out);

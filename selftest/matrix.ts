@@ -62,7 +62,7 @@ export async function detectFault(f: FaultInfo, load?: LoadDetector): Promise<Fa
     return { fault: f, by: caughtBy.length ? 'conformance' : 'none', caughtBy, designedRuleCaught: caughtBy.includes(f.breaks), durationMs: Date.now() - started };
   }
   const r = load ? await load.detect(f) : null;
-  if (!r) return { fault: f, by: 'none', caughtBy: [], designedRuleCaught: false, note: 'load-only: needs k6 (not found here)', durationMs: Date.now() - started };
+  if (!r) return { fault: f, by: 'none', caughtBy: [], designedRuleCaught: false, note: 'load-only: needs k6 (not found here); npm test covers it with the emulated k6 runs (test/k6/emulated-*.test.ts)', durationMs: Date.now() - started };
   return { fault: f, by: r.caughtBy.length ? 'load' : 'none', caughtBy: r.caughtBy, designedRuleCaught: r.caughtBy.includes(f.breaks), ...(r.note ? { note: r.note } : {}), durationMs: Date.now() - started };
 }
 
