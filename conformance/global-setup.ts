@@ -11,6 +11,7 @@ import { buildReport } from './report/build';
 import { renderSummary } from './report/render';
 import { writeReports } from './report/write';
 import { parseFixtures, type Target } from '../lib/target';
+import { redactSecrets } from '../lib/redact';
 import { startSimulator, type RunningSimulator } from '../simulator/server';
 import type { SuiteContext } from './suite-context';
 
@@ -30,6 +31,7 @@ export default async function setup(project: TestProject) {
     overrides: cfg.overrides,
     timeoutMs: cfg.timeoutMs,
     paceRps: paceFor(cfg, target),
+    probeBudgetMs: cfg.probeBudgetMs,
     onlyProbes: cfg.onlyProbes,
   };
   project.provide('conformance', context);
@@ -40,7 +42,7 @@ export default async function setup(project: TestProject) {
       const report = buildReport({ events: readEvents(runDir), target, source: cfg.source, simulator: !!sim, overrides: cfg.overrides, durationMs: Date.now() - started });
       const keys = [...Object.values(target.keys), ...target.pool].filter((k): k is string => !!k);
       const paths = writeReports(report, cfg.reportDir, keys);
-      console.log(`\n${renderSummary(report, paths)}\n`);
+      console.log(`\n${redactSecrets(renderSummary(report, paths), keys)}\n`);
     } finally {
       rmSync(runDir, { recursive: true, force: true });
       await sim?.close();

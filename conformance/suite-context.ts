@@ -8,6 +8,7 @@ export interface SuiteContext {
   overrides: ContractOverrides;
   timeoutMs: number;
   paceRps: number;
+  probeBudgetMs: number;
   onlyProbes: string[] | null;
 }
 

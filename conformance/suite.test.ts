@@ -7,15 +7,18 @@ import { createProbeEnv } from './engine/env';
 import { runProbe } from './engine/probe';
 import { recordEvent } from './engine/recorder';
 import { toEvidence } from './engine/exchange';
+import { redactSecrets } from '../lib/redact';
 import './suite-context';
 
 const ctx = inject('conformance');
+const keys = [...Object.values(ctx.target.keys), ...ctx.target.pool].filter((k): k is string => !!k);
 let current = '';
 const env = createProbeEnv({
   target: ctx.target,
   overrides: ctx.overrides,
   timeoutMs: ctx.timeoutMs,
   paceRps: ctx.paceRps,
+  probeBudgetMs: ctx.probeBudgetMs,
   on429WaitedOut: (ex, waitMs) => recordEvent(ctx.runDir, { kind: 'waited-out-429', probe: current, waitMs, evidence: toEvidence(ex) }),
 });
 afterAll(() => env.close());
@@ -26,14 +29,17 @@ const families = [...new Set(selected.map((p) => p.family))];
 for (const family of families) {
   describe(family, () => {
     for (const probe of selected.filter((p) => p.family === family)) {
-      it(`${probe.id}: ${probe.title} [${probe.rules.join(', ')}]`, async (t) => {
+      // The probe stops itself at its budget; vitest's timeout is only the last resort, and even
+      // then the 'started' event makes the report fail the probe's rules instead of losing them.
+      it(`${probe.id}: ${probe.title} [${probe.rules.join(', ')}]`, { timeout: ctx.probeBudgetMs + 120_000 }, async (t) => {
         current = probe.id;
+        recordEvent(ctx.runDir, { kind: 'started', probe: probe.id, title: probe.title, family: probe.family, rules: probe.rules });
         const result = await runProbe(probe, env);
         recordEvent(ctx.runDir, { kind: 'probe', result });
         if (result.status === 'skip') t.skip(result.reason);
         if (result.status === 'fail') {
           const lines = result.outcomes.filter((o) => !o.ok).map((o) => `  [${o.rule}] ${o.message}`);
-          throw new Error(`${probe.id} broke ${lines.length} check(s):\n${lines.join('\n')}`);
+          throw new Error(redactSecrets(`${probe.id} broke ${lines.length} check(s):\n${lines.join('\n')}`, keys));
         }
       });
     }

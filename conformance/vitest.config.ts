@@ -7,7 +7,7 @@ export default defineConfig({
     root: new URL('..', import.meta.url).pathname,
     include: ['conformance/suite.test.ts'],
     globalSetup: ['conformance/global-setup.ts'],
-    testTimeout: 180_000, // the rate-limit probe waits out a Retry-After; each request has its own timeout
+    testTimeout: 720_000, // per probe, set in suite.test.ts from its budget; this is the fallback
     hookTimeout: 30_000,
     fileParallelism: false,
     retry: 0,

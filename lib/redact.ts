@@ -28,7 +28,37 @@ export function redactKey(key: string): string {
  */
 export function redactSecrets(text: string, keys: readonly string[] = []): string {
   let out = text;
-  const literal = [...new Set(keys.filter((k) => k.length > 0))].sort((a, b) => b.length - a.length);
-  for (const key of literal) out = out.split(key).join(redactKey(key));
+  const forms = new Map<string, string>();
+  for (const key of keys) for (const [form, shown] of secretForms(key)) if (!forms.has(form)) forms.set(form, shown);
+  for (const form of [...forms.keys()].sort((a, b) => b.length - a.length)) out = out.split(form).join(forms.get(form)!);
   return out.replace(KEY_LIKE, (m) => redactKey(m));
+}
+
+/**
+ * The spellings of a known key that a request or an echoing server may carry: the key, its
+ * secret part alone or under another prefix (rdk_test_…), and base64 of `key` and `key:` (Basic
+ * auth). Each maps to what may be shown instead.
+ */
+function secretForms(key: string): Array<[string, string]> {
+  if (key.length === 0) return [];
+  const shown = redactKey(key);
+  const forms: Array<[string, string]> = [[key, shown]];
+  if (key.startsWith(KEY_PREFIX) && key.length - KEY_PREFIX.length >= 8) {
+    const secret = key.slice(KEY_PREFIX.length);
+    forms.push([secret, `…${secret.slice(-4)}`]);
+  }
+  for (const b of [base64(key), base64(`${key}:`)]) forms.push([b.replace(/=+$/, ''), `<base64 of ${shown}>`]);
+  return forms;
+}
+
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/** base64 of an ASCII string (keys are ASCII); no btoa/Buffer so it runs in k6 too. */
+function base64(ascii: string): string {
+  let out = '';
+  for (let i = 0; i < ascii.length; i += 3) {
+    const n = (ascii.charCodeAt(i) << 16) | ((ascii.charCodeAt(i + 1) || 0) << 8) | (ascii.charCodeAt(i + 2) || 0);
+    out += B64[(n >> 18) & 63]! + B64[(n >> 12) & 63]! + (i + 1 < ascii.length ? B64[(n >> 6) & 63]! : '=') + (i + 2 < ascii.length ? B64[n & 63]! : '=');
+  }
+  return out;
 }

@@ -25,7 +25,7 @@ export const FAULT_CATALOGUE = [
   { name: 'ratelimit.shared-bucket', family: 'ratelimit', breaks: 'ratelimit.isolation', description: 'one bucket shared by every key and address: one throttled key throttles everyone' },
   { name: 'ratelimit.per-source-address', family: 'ratelimit', breaks: 'ratelimit.isolation', description: 'limits per client address instead of per key: all keys from one host share a bucket, one key from two hosts gets two' },
   { name: 'ratelimit.per-org', family: 'ratelimit', breaks: 'ratelimit.isolation', description: "one bucket per org (the key's org looked up at the edge): a throttled key throttles its org's other keys" },
-  { name: 'ratelimit.double-limit', family: 'ratelimit', breaks: 'ratelimit.429-status', description: 'enforces twice the stated limit' },
+  { name: 'ratelimit.double-limit', family: 'ratelimit', breaks: 'ratelimit.enforced-per-key', description: 'enforces twice the stated limit', loadOnly: true },
   { name: 'ratelimit.retry-after-missing', family: 'ratelimit', breaks: 'ratelimit.retry-after-present', description: '429 without a Retry-After header' },
   { name: 'ratelimit.retry-after-zero', family: 'ratelimit', breaks: 'ratelimit.retry-after-positive', description: 'Retry-After: 0 (or an HTTP-date equal to Date)' },
   { name: 'ratelimit.retry-after-short', family: 'ratelimit', breaks: 'ratelimit.retry-after-honoured', description: 'throttled keys stay blocked 2.9 s past the window, but Retry-After says 1-2 s less than the real wait: a retry after it gets 429 again' },

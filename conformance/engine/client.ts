@@ -6,6 +6,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { Exchange } from './exchange';
 import { Pacer } from './pacer';
+import { parseRetryAfter } from '../../lib/retry-after';
 
 export interface RequestOptions {
   /** Key role for the report, and the key itself; null sends no Authorization header. */
@@ -29,9 +30,12 @@ export interface ClientOptions {
   on429WaitedOut?: (ex: Exchange, waitMs: number) => void;
   /** Called for every exchange (the passive checks and the request tally hook in here). */
   onExchange?: (ex: Exchange) => void;
-  /** Upper bound on one Retry-After wait-out; longer ones are not waited and stay 429. */
+  /** Upper bound on one Retry-After wait-out (default 120 s); longer ones stay 429. */
   maxWaitOutMs?: number;
 }
+
+/** Enough sockets for the widest rate-limit burst wave, so concurrency is not capped by the pool. */
+const MAX_SOCKETS = 160;
 
 export class Client {
   private readonly agent: http.Agent;
@@ -39,7 +43,7 @@ export class Client {
   constructor(readonly opts: ClientOptions) {
     this.base = new URL(opts.baseUrl);
     const Agent = this.base.protocol === 'https:' ? https.Agent : http.Agent;
-    this.agent = new Agent({ keepAlive: true, maxSockets: 16 });
+    this.agent = new Agent({ keepAlive: true, maxSockets: MAX_SOCKETS });
   }
 
   close(): void {
@@ -51,8 +55,9 @@ export class Client {
     // A 429 outside the rate-limit probes is not the probe's business: wait it out (bounded)
     // and report it, so pacing problems are never blamed on another rule.
     for (let attempt = 0; ex.status === 429 && !o.raw429 && attempt < 3; attempt++) {
-      const waitMs = retryAfterMs(ex.headers['retry-after']);
-      if (waitMs === null || waitMs > (this.opts.maxWaitOutMs ?? 30_000)) break;
+      const ra = parseRetryAfter(ex.headers['retry-after'], ex.headers['date']);
+      const waitMs = ra.ok ? ra.delaySeconds * 1000 : null;
+      if (waitMs === null || waitMs > (this.opts.maxWaitOutMs ?? 120_000)) break;
       this.opts.on429WaitedOut?.(ex, waitMs);
       await sleep(waitMs + 50);
       ex = await this.once(method, path, o);
@@ -61,7 +66,8 @@ export class Client {
   }
 
   private async once(method: string, path: string, o: RequestOptions): Promise<Exchange> {
-    const headers: Record<string, string> = { accept: 'application/json', ...(o.headers ?? {}) };
+    // identity: the client does not decompress, and without Accept-Encoding a CDN may gzip.
+    const headers: Record<string, string> = { accept: 'application/json', 'accept-encoding': 'identity', ...(o.headers ?? {}) };
     if (o.authorization !== undefined) headers.authorization = o.authorization;
     else if (o.key) headers.authorization = `Bearer ${o.key.value}`;
     let body: string | Buffer | undefined;
@@ -73,7 +79,11 @@ export class Client {
     if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
 
     if (o.key && !o.raw429 && this.opts.pacer) await this.opts.pacer.acquire(o.key.value);
-    const ex = await send(this.base, this.agent, method, path, headers, body, o.timeoutMs ?? this.opts.timeoutMs);
+    let ex = await send(this.base, this.agent, method, path, headers, body, o.timeoutMs ?? this.opts.timeoutMs);
+    // A keep-alive socket the server closed between requests resets the next one: a GET is
+    // safe to send again, once.
+    if (ex.status === 0 && method === 'GET' && /ECONNRESET|socket hang up/.test(ex.error ?? ''))
+      ex = await send(this.base, this.agent, method, path, headers, body, o.timeoutMs ?? this.opts.timeoutMs);
     ex.keyRole = o.authorization !== undefined ? 'custom' : (o.key?.role ?? 'none');
     ex.provoked = o.provoked;
     this.opts.onExchange?.(ex);
@@ -146,14 +156,6 @@ function send(
     if (body !== undefined) req.write(body);
     req.end();
   });
-}
-
-/** delay-seconds or HTTP-date → ms to wait; null when absent or unusable. */
-function retryAfterMs(value: string | undefined): number | null {
-  if (value === undefined) return null;
-  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
-  const t = Date.parse(value);
-  return Number.isNaN(t) ? null : Math.max(0, t - Date.now());
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

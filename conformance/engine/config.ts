@@ -16,6 +16,8 @@ export interface ConformanceConfig {
   timeoutMs: number;
   /** Requests per second per key for ordinary probes; 0 = derive from the expected limit. */
   paceRps: number;
+  /** Time one probe may take before it is stopped and failed (RUNDUN_PROBE_BUDGET_MS). */
+  probeBudgetMs: number;
   reportDir: string;
   /** Only these probe ids (comma-separated RUNDUN_PROBES), for focused runs. */
   onlyProbes: string[] | null;
@@ -32,6 +34,7 @@ export function readConfig(env: Env = process.env): ConformanceConfig {
     overridesSource: overridesPath,
     timeoutMs: positiveInt(env.RUNDUN_TIMEOUT_MS, 10_000, 'RUNDUN_TIMEOUT_MS'),
     paceRps: positiveInt(env.RUNDUN_PACE_RPS, 0, 'RUNDUN_PACE_RPS'),
+    probeBudgetMs: positiveInt(env.RUNDUN_PROBE_BUDGET_MS, 600_000, 'RUNDUN_PROBE_BUDGET_MS'),
     reportDir: env.RUNDUN_REPORT_DIR ?? 'reports',
     onlyProbes: env.RUNDUN_PROBES ? env.RUNDUN_PROBES.split(',').map((s) => s.trim()).filter(Boolean) : null,
     simulator: simulatorOptions(env),
@@ -95,7 +98,8 @@ function positiveInt(v: string | undefined, dflt: number, name: string): number 
 export function paceFor(cfg: ConformanceConfig, target: Target): number {
   if (cfg.paceRps > 0) return cfg.paceRps;
   if (!target.rateLimit) return 10;
-  return Math.max(1, (target.rateLimit.limit / (target.rateLimit.windowMs / 1000)) / 2);
+  // No floor: a 20/1m limit is paced at 10/min, however long the suite then takes.
+  return target.rateLimit.limit / (target.rateLimit.windowMs / 1000) / 2;
 }
 
 const ALGORITHMS = ['fixed-window', 'sliding-window', 'token-bucket'] as const;

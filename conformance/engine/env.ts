@@ -13,6 +13,7 @@ export interface EnvOptions {
   overrides: ContractOverrides;
   timeoutMs: number;
   paceRps: number;
+  probeBudgetMs?: number;
   on429WaitedOut?: (ex: Exchange, waitMs: number) => void;
 }
 
@@ -23,6 +24,7 @@ export function createProbeEnv(o: EnvOptions): ProbeEnv & { close(): void } {
     target: o.target,
     contract: resolveContract(o.overrides),
     client,
+    probeBudgetMs: o.probeBudgetMs,
     sim: adminClient && o.target.admin ? new SimControl(adminClient, o.target.admin.token) : undefined,
     close() {
       client.close();

@@ -35,6 +35,8 @@ export interface ProbeEnv {
   contract: ResolvedContract;
   client: Client;
   sim?: SimControl; // only against the simulator
+  /** Time one probe may take; past it the probe stops at its next request and fails. */
+  probeBudgetMs?: number;
 }
 
 export type ProbeStatus = 'pass' | 'fail' | 'skip';
@@ -50,6 +52,8 @@ export interface ProbeResult {
   /** Passive checks that held, by rule: how many exchanges they held on. */
   passiveHeld: Record<string, number>;
   covers: Array<[string, number]>;
+  /** Verdicts on covered matrix cells, from the exchanges each check was judged on. */
+  cells: Array<[operation: string, status: number, ok: boolean]>;
   tally: Array<[operation: string, status: number]>;
   drift: Array<{ schema: string; path: string; request: string }>;
   requests: number;
@@ -57,6 +61,8 @@ export interface ProbeResult {
 }
 
 export class SkipProbe extends Error {}
+/** Thrown when a probe runs past its time budget: a failure, never a silent gap. */
+class BudgetExceeded extends Error {}
 /** Thrown to stop a probe whose preconditions failed; the failure is already recorded. */
 class StopProbe extends Error {}
 
@@ -65,8 +71,15 @@ export class ProbeContext {
   readonly exchanges: Exchange[] = [];
   readonly passiveHeld: Record<string, number> = {};
   readonly drift: ProbeResult['drift'] = [];
+  readonly cells: ProbeResult['cells'] = [];
+  /** Matrix cells this probe verifies (from Probe.covers). */
+  covers: Array<[string, number]> = [];
 
-  constructor(readonly env: ProbeEnv) {}
+  private readonly deadline: number;
+
+  constructor(readonly env: ProbeEnv) {
+    this.deadline = Date.now() + (env.probeBudgetMs ?? 600_000);
+  }
 
   get params() {
     return this.env.contract.params;
@@ -93,6 +106,8 @@ export class ProbeContext {
   }
 
   async call(method: string, path: string, opts: RequestOptions = {}): Promise<Exchange> {
+    if (Date.now() > this.deadline)
+      throw new BudgetExceeded(`probe exceeded its time budget of ${Math.round((this.env.probeBudgetMs ?? 600_000) / 1000)} s after ${this.exchanges.length} requests (RUNDUN_PROBE_BUDGET_MS; a slow target or a low pace)`);
     const ex = await this.env.client.request(method, path, opts);
     this.exchanges.push(ex);
     for (const pc of passiveChecks) {
@@ -156,6 +171,10 @@ export class ProbeContext {
   private record(rule: string, ok: boolean, message: string, exchanges: Exchange[]): void {
     ruleById(rule); // unknown ids are programming errors: fail loudly
     if (this.env.contract.skipped[rule]) return;
+    for (const ex of exchanges) {
+      const op = operationOf(ex.method, ex.path);
+      if (op && this.covers.some(([o, st]) => o === op && st === ex.status)) this.cells.push([op, ex.status, ok]);
+    }
     this.outcomes.push({ rule, ok, message, evidence: exchanges.slice(0, 3).map(toEvidence) });
   }
 }
@@ -171,6 +190,7 @@ const KEY_ENV: Record<KeyRole, string> = {
 
 export async function runProbe(probe: Probe, env: ProbeEnv): Promise<ProbeResult> {
   const ctx = new ProbeContext(env);
+  ctx.covers = probe.covers ?? [];
   const started = Date.now();
   let status: ProbeStatus = 'pass';
   let reason: string | undefined;
@@ -182,6 +202,8 @@ export async function runProbe(probe: Probe, env: ProbeEnv): Promise<ProbeResult
     if (e instanceof SkipProbe) {
       status = 'skip';
       reason = e.message;
+    } else if (e instanceof BudgetExceeded) {
+      for (const rule of probe.rules) ctx.outcomes.push({ rule, ok: false, message: e.message, evidence: ctx.exchanges.slice(-1).map(toEvidence) });
     } else if (!(e instanceof StopProbe)) {
       // A bug in a probe or an unexpected shape from the server: report, never crash the run.
       ctx.outcomes.push({ rule: probe.rules[0]!, ok: false, message: `probe error: ${(e as Error).message}`, evidence: ctx.exchanges.slice(-2).map(toEvidence) });
@@ -205,6 +227,7 @@ export async function runProbe(probe: Probe, env: ProbeEnv): Promise<ProbeResult
     outcomes: ctx.outcomes,
     passiveHeld: ctx.passiveHeld,
     covers: probe.covers ?? [],
+    cells: ctx.cells,
     tally: ctx.exchanges.filter((e) => e.status > 0).map((e) => [operationOf(e.method, e.path) ?? 'other', e.status]),
     drift: ctx.drift,
     requests: ctx.exchanges.length,

@@ -6,6 +6,7 @@ import type { ProbeResult } from './probe';
 import type { Evidence } from './exchange';
 
 export type RunEvent =
+  | { kind: 'started'; probe: string; title: string; family: string; rules: string[] }
   | { kind: 'probe'; result: ProbeResult }
   | { kind: 'waited-out-429'; probe: string; waitMs: number; evidence: Evidence };
 

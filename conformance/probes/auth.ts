@@ -37,9 +37,15 @@ export const authProbes: Probe[] = [
     rules: ['auth.other-scheme-rejected'],
     async run(ctx) {
       const key = ctx.key('primary').value;
-      for (const authorization of [`Basic ${Buffer.from(`${key}:`).toString('base64')}`, `Token ${key}`, key, `Bearer${key}`]) {
+      const cases: Array<[string, string]> = [
+        ['Basic <base64 of key:>', `Basic ${Buffer.from(`${key}:`).toString('base64')}`],
+        ['Token <key>', `Token ${key}`],
+        ['<key> without a scheme', key],
+        ['Bearer<key> without a space', `Bearer${key}`],
+      ];
+      for (const [label, authorization] of cases) {
         const ex = await ctx.call('GET', '/templates', { authorization });
-        ctx.check('auth.other-scheme-rejected', ex.status === 401, `Authorization '${authorization.split(' ')[0]!.slice(0, 12)} …' → ${ex.status || ex.error}`, [ex]);
+        ctx.check('auth.other-scheme-rejected', ex.status === 401, `Authorization: ${label} → ${ex.status || ex.error}`, [ex]);
       }
     },
   },

@@ -38,17 +38,23 @@ export async function createRun(ctx: ProbeContext, role: 'primary' | 'other_org'
   return ctx.expectBody<Run>('envelope.single-resource', ex, 'Run');
 }
 
-/** Walks a collection from page 1; bounded by maxPages so a broken next_page cannot loop. */
+/** Hard ceiling on one walk, whatever total says, so a broken next_page cannot loop. */
+const WALK_CEILING = 1000;
+
+/**
+ * Walks a collection from page 1 following next_page. Bounded by what page 1's total implies
+ * (plus one page of slack) and by WALK_CEILING, so a next_page that never ends cannot loop.
+ */
 export async function walkPages<T extends { id: string }>(
   ctx: ProbeContext,
   path: string,
   role: 'primary' | 'other_org' | 'secondary',
   perPage: number | undefined,
-  maxPages = 300,
 ): Promise<{ pages: Page<T>[]; exchanges: import('../engine/exchange').Exchange[] }> {
   const pages: Page<T>[] = [];
   const exchanges = [];
   let page: number | null = 1;
+  let maxPages = WALK_CEILING;
   while (page !== null && pages.length < maxPages) {
     const q = perPage === undefined ? `?page=${page}` : `?page=${page}&per_page=${perPage}`;
     const ex = await ctx.call('GET', `${path}${q}`, { key: ctx.key(role) });
@@ -56,6 +62,7 @@ export async function walkPages<T extends { id: string }>(
     ctx.expectStatus('status.200-success', ex, 200, `GET ${path}${q}`);
     const body = ctx.expectBody<Page<T>>('pagination.envelope-schema', ex, path === '/runs' ? 'RunList' : 'TemplateList');
     pages.push(body);
+    if (page === 1) maxPages = Math.min(WALK_CEILING, Math.ceil(body.pagination.total / Math.max(1, perPage ?? ctx.params.perPageDefault)) + 1);
     // A page reached through next_page must hold items: a next_page on the last page leads here.
     if (page > 1 && body.data.length === 0)
       ctx.fail('pagination.next-page', `page ${page - 1} had next_page ${page}, but page ${page} is empty: next_page was set on the last page`, exchanges.slice(-2));
@@ -63,6 +70,6 @@ export async function walkPages<T extends { id: string }>(
     if (next !== null && next !== page + 1) ctx.fail('pagination.next-page', `page ${page}: next_page is ${next}, expected ${page + 1} or null`, [ex]);
     page = next;
   }
-  if (page !== null) ctx.fail('pagination.next-page', `still a next_page after ${maxPages} pages: next_page never becomes null`, exchanges.slice(-1));
+  if (page !== null) ctx.fail('pagination.next-page', `still a next_page after ${maxPages} pages, more than total implies: next_page never becomes null`, exchanges.slice(-1));
   return { pages, exchanges };
 }

@@ -8,26 +8,30 @@ import { parseRetryAfter } from '../../lib/retry-after';
 import { someTemplateId, unknownId, type Page } from './helpers';
 
 const FIRST_WAVE = 8; // parallel requests per wave; waves grow until they outrun the limit
-const MAX_WAVE = 128;
+const MAX_WAVE = 128; // the client's socket pool is larger, so a wave really is concurrent
 const MAX_HONOUR_WAIT_S = 120;
+const MAX_TRANSPORT_ERRORS = 3;
+const LIST = '/templates?per_page=1';
 
 /**
- * Sends waves of parallel requests on the dedicated key until one is throttled. On a slow
- * target a fixed wave could send slower than the limit refills and never meet a 429, a false
- * failure: so each wave that took longer than it may doubles the next, up to MAX_WAVE.
+ * Sends waves of parallel requests on the dedicated key until one is throttled, at most `cap`
+ * requests plus one (a fixed window that rolls over mid-burst may rightly accept 2 × limit; the
+ * next request must then be the 429). On a slow target a fixed wave could send slower than the
+ * limit refills and never meet a 429, a false failure: so each wave that sent slower than three
+ * times the limit doubles the next, up to MAX_WAVE.
  */
-async function burstUntil429(ctx: ProbeContext, method: string, path: string, cap: number, body?: unknown) {
+async function burstUntil429(ctx: ProbeContext, method: string, path: string, cap: number, body?: unknown): Promise<Exchange[]> {
   const key = ctx.key('ratelimit');
   const rl = ctx.target.rateLimit;
   const sent: Exchange[] = [];
   let wave = FIRST_WAVE;
-  while (sent.length < cap) {
-    const n = Math.min(wave, cap - sent.length);
+  while (sent.length <= cap) {
+    const n = Math.min(wave, cap + 1 - sent.length);
     const started = Date.now();
     const got = await Promise.all(Array.from({ length: n }, () => ctx.call(method, path, { key, body, raw429: true })));
     sent.push(...got);
-    if (got.some((e) => e.status === 429 || e.status === 0)) break;
-    // Sending slower than three times the limit? Then widen the wave.
+    if (got.some((e) => e.status === 429)) break;
+    if (sent.filter((e) => e.status === 0).length > MAX_TRANSPORT_ERRORS) break; // the target is failing, not throttling
     const sendRate = n / Math.max(1, Date.now() - started);
     if (!rl || sendRate < (3 * rl.limit) / rl.windowMs) wave = Math.min(MAX_WAVE, wave * 2);
   }
@@ -35,26 +39,41 @@ async function burstUntil429(ctx: ProbeContext, method: string, path: string, ca
 }
 
 /**
- * Judges a bystander key while the dedicated key is throttled: 429 on the dedicated key, then
- * the bystander, then the dedicated key again. Only when that second request is also 429 did
- * the bystander's request fall inside the throttled period (a fixed window may have rolled
- * over in between); otherwise throttle again and retry, a few times.
+ * Sends `middle` while the dedicated key is provably throttled. One round trip after a 429 a
+ * token bucket has refilled limit × RTT / window tokens and a fixed window may have rolled
+ * over, so a request sent "right after" the 429 proves nothing. Instead the middle request goes
+ * out in the same instant as two waves on the dedicated key, one started before it and one
+ * after, each wider than what can refill in a round trip. Only when both waves met a 429 did
+ * the middle request land inside the throttled period; otherwise drain and try again.
  */
-async function bystanderWhileThrottled(ctx: ProbeContext, role: 'secondary' | 'other_org', cap: number) {
+async function sandwich(ctx: ProbeContext, cap: number, middle: () => Promise<Exchange>): Promise<{ middle: Exchange; after429: Exchange } | { tries: Exchange[] }> {
+  const key = ctx.key('ratelimit');
+  const rl = ctx.target.rateLimit;
+  const tries: Exchange[] = [];
   for (let attempt = 1; attempt <= 3; attempt++) {
-    const burst = await burstUntil429(ctx, 'GET', '/templates?per_page=1', cap);
-    if (!burst.some((e) => e.status === 429)) return null;
-    const bystander = await ctx.call('GET', '/templates?per_page=1', { key: ctx.key(role), raw429: true });
-    const after = await ctx.call('GET', '/templates?per_page=1', { key: ctx.key('ratelimit'), raw429: true });
-    if (after.status === 429) return { bystander, after };
+    const burst = await burstUntil429(ctx, 'GET', LIST, cap);
+    if (!burst.some((e) => e.status === 429)) break;
+    const rtt = median(burst.map((e) => e.durationMs));
+    const refill = rl ? (rl.limit * rtt) / rl.windowMs : 0;
+    const width = Math.min(60, Math.max(4, Math.ceil(refill * 1.5) + 2 * attempt));
+    const before = Array.from({ length: width }, () => ctx.call('GET', LIST, { key, raw429: true }));
+    const mid = middle();
+    const after = Array.from({ length: width }, () => ctx.call('GET', LIST, { key, raw429: true }));
+    const [b, m, a] = await Promise.all([Promise.all(before), mid, Promise.all(after)]);
+    tries.push(m);
+    const after429 = a.find((e) => e.status === 429);
+    if (b.some((e) => e.status === 429) && after429) return { middle: m, after429 };
   }
-  return null;
+  return { tries };
 }
 
-const runsTotal = async (ctx: ProbeContext) => {
+const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)] ?? 0;
+
+async function runIds(ctx: ProbeContext): Promise<{ total?: number; ex: Exchange }> {
   const ex = await ctx.call('GET', '/runs?per_page=1', { key: ctx.key('primary') });
-  return (ex.json as Page<unknown> | undefined)?.pagination?.total;
-};
+  const total = (ex.json as Page<unknown> | undefined)?.pagination?.total;
+  return { total: ex.status === 200 && typeof total === 'number' ? total : undefined, ex };
+}
 
 export const rateLimitProbes: Probe[] = [
   {
@@ -69,18 +88,19 @@ export const rateLimitProbes: Probe[] = [
       const cap = limit ? 2 * limit : ctx.params.rateLimitBurstCap;
       const capText = limit ? `2 × the expected limit of ${limit}` : `the cap of ${cap} (no expected limit given)`;
       const templateId = await someTemplateId(ctx);
-      const totalBefore = await runsTotal(ctx);
+      const before = await runIds(ctx);
 
-      const burst = await burstUntil429(ctx, 'GET', '/templates?per_page=1', cap);
+      const burst = await burstUntil429(ctx, 'GET', LIST, cap);
       const first429 = burst.findIndex((e) => e.status === 429);
       const accepted = burst.filter((e, i) => e.status === 200 && (first429 === -1 || i < first429)).length;
+      const errors = burst.filter((e) => e.status === 0).length;
       ctx.check('ratelimit.429-status', first429 !== -1, first429 === -1
-        ? `no 429 after ${burst.length} requests on one key (${capText})`
+        ? `no 429 after ${burst.length} requests on one key (${capText})${errors ? `; ${errors} requests got no response` : ''}`
         : `first 429 after ${accepted} accepted requests (allowed: ${capText})`, first429 === -1 ? burst.slice(-2) : [burst[first429]!]);
       if (first429 === -1) return;
+      let last429 = burst[first429]!;
 
       // Every other operation is throttled too (the edge layer sits in front of all of them).
-      let last429 = burst[first429]!;
       let created = 0;
       const others: Array<[string, string, unknown?]> = [
         ['GET', `/templates/${templateId}`],
@@ -89,41 +109,50 @@ export const rateLimitProbes: Probe[] = [
         ['POST', '/runs', { template_id: templateId, expires_in_hours: 24 }],
       ];
       for (const [method, path, body] of others) {
-        const sent = await burstUntil429(ctx, method, path, cap, body);
+        const r = await sandwich(ctx, cap, () => ctx.call(method, path, { key: ctx.key('ratelimit'), body, raw429: true }));
+        const sent = 'tries' in r ? r.tries : [r.middle];
         created += sent.filter((e) => e.status === 201).length;
-        const hit = sent.find((e) => e.status === 429);
-        ctx.check('status.429-rate-limited', !!hit, hit ? `${method} ${path.split('/').slice(0, 2).join('/')}…: 429` : `${method} ${path}: no 429 within ${sent.length} requests`, hit ? [hit] : sent.slice(-1));
-        if (hit) last429 = hit;
+        const label = `${method} ${path.replace(/\/[tr]-[0-9a-f-]+$/, '/{id}')}`;
+        if ('tries' in r) ctx.check('status.429-rate-limited', false, `${label}: could not hold the dedicated key throttled around it in 3 attempts`, r.tries.slice(-1));
+        else {
+          ctx.check('status.429-rate-limited', r.middle.status === 429, `${label} while the key is throttled → ${r.middle.status || r.middle.error}`, [r.middle]);
+          last429 = r.after429;
+        }
       }
+
+      // Throttled creates left nothing behind: the run count grew by the accepted creates only.
+      const after = await runIds(ctx);
+      if (before.total === undefined || after.total === undefined)
+        ctx.check('ratelimit.no-side-effects', false, `cannot count org A's runs (GET /runs → ${before.ex.status || before.ex.error} / ${after.ex.status || after.ex.error}), so a throttled create is unproven`, [before.ex, after.ex]);
+      else
+        ctx.check('ratelimit.no-side-effects', after.total - before.total === created,
+          `runs before ${before.total}, after ${after.total}; creates accepted ${created}, the rest were 429 (another client writing to org A meanwhile would also show here)`, [last429]);
 
       // Other keys are not throttled meanwhile.
       for (const role of ['secondary', 'other_org'] as const) {
         if (!ctx.target.keys[role]) continue;
-        const seen = await bystanderWhileThrottled(ctx, role, cap);
-        if (!seen) {
-          ctx.check('ratelimit.isolation', false, `could not hold the dedicated key throttled around a ${role} request in 3 attempts`, []);
+        const r = await sandwich(ctx, cap, () => ctx.call('GET', LIST, { key: ctx.key(role), raw429: true }));
+        if ('tries' in r) {
+          ctx.check('ratelimit.isolation', false, `could not hold the dedicated key throttled around a ${role} request in 3 attempts`, r.tries.slice(-1));
           continue;
         }
-        ctx.check('ratelimit.isolation', seen.bystander.status === 200, `while the dedicated key is throttled, the ${role} key → ${seen.bystander.status || seen.bystander.error}`, [seen.bystander]);
-        last429 = seen.after;
+        ctx.check('ratelimit.isolation', r.middle.status === 200, `while the dedicated key is throttled, the ${role} key → ${r.middle.status || r.middle.error}`, [r.middle]);
+        last429 = r.after429;
       }
-
-      // Throttled creates left nothing behind: the run count grew by the accepted creates only.
-      const totalAfter = await runsTotal(ctx);
-      if (totalBefore !== undefined && totalAfter !== undefined)
-        ctx.check('ratelimit.no-side-effects', totalAfter - totalBefore === created,
-          `runs before ${totalBefore}, after ${totalAfter}; creates accepted ${created} (the rest were 429)`, [last429]);
 
       // Quiet, wait exactly Retry-After, retry once.
       const parsed = parseRetryAfter(last429.headers['retry-after'], last429.headers['date']);
-      if (!parsed.ok) return; // ratelimit.retry-after-valid (passive) already failed with the reason
+      if (!parsed.ok) {
+        ctx.check('ratelimit.retry-after-honoured', false, `cannot wait out an unusable Retry-After (${parsed.reason})`, [last429]);
+        return;
+      }
       if (parsed.delaySeconds > MAX_HONOUR_WAIT_S) {
         ctx.check('ratelimit.retry-after-honoured', false, `Retry-After asks for ${parsed.delaySeconds} s, beyond the suite's ${MAX_HONOUR_WAIT_S} s wait cap`, [last429]);
         return;
       }
       const receivedAt = last429.startedAt + last429.durationMs;
       await sleep(Math.max(0, receivedAt + parsed.delaySeconds * 1000 - Date.now()));
-      const retry = await ctx.call('GET', '/templates?per_page=1', { key: ctx.key('ratelimit'), raw429: true });
+      const retry = await ctx.call('GET', LIST, { key: ctx.key('ratelimit'), raw429: true });
       ctx.check('ratelimit.retry-after-honoured', retry.status === 200, `retry after waiting Retry-After (${parsed.delaySeconds} s) → ${retry.status || retry.error}`, [last429, retry]);
     },
   },

@@ -61,6 +61,13 @@ export interface BuildInput {
 export function buildReport(input: BuildInput): ConformanceReport {
   const resolved = resolveContract(input.overrides);
   const results = input.events.filter((e): e is Extract<RunEvent, { kind: 'probe' }> => e.kind === 'probe').map((e) => e.result);
+  // A probe that started but never reported (killed by a test timeout, a crashed worker) fails
+  // all its rules: a gap in the evidence must never read as a pass.
+  for (const e of input.events)
+    if (e.kind === 'started' && !results.some((r) => r.probe === e.probe)) {
+      const message = `probe ${e.probe} started but never finished (test timeout or crash): its rules are unproven`;
+      results.push({ probe: e.probe, title: e.title, family: e.family, rules: e.rules, status: 'fail', reason: message, outcomes: e.rules.map((rule) => ({ rule, ok: false, message, evidence: [] })), passiveHeld: {}, covers: [], cells: [], tally: [], drift: [], requests: 0, durationMs: 0 });
+    }
   const waited = input.events.filter((e): e is Extract<RunEvent, { kind: 'waited-out-429' }> => e.kind === 'waited-out-429');
 
   const rules: RuleReport[] = contract.rules.map((r) => {
@@ -87,8 +94,12 @@ export function buildReport(input: BuildInput): ConformanceReport {
         cells[op.id]![status] = { verdict: 'n/a', seen };
         continue;
       }
+      // A cell's verdict comes from the checks judged on responses of that operation and status
+      // where there are any; otherwise from the status of the probes that cover it (a probe that
+      // failed before reaching the cell, or was skipped).
+      const judged = results.flatMap((p) => (p.cells ?? []).filter(([o, s]) => o === op.id && s === status).map(([, , ok]) => ok));
       const covering = results.filter((p) => p.covers.some(([o, s]) => o === op.id && s === status)).map((p) => p.status);
-      const verdict = covering.includes('fail') ? 'fail' : covering.includes('pass') ? 'pass' : covering.includes('skip') ? 'skip' : 'not-exercised';
+      const verdict = judged.length > 0 ? (judged.includes(false) ? 'fail' : 'pass') : covering.includes('fail') ? 'fail' : covering.includes('pass') ? 'pass' : covering.includes('skip') ? 'skip' : 'not-exercised';
       cells[op.id]![status] = { verdict, seen };
     }
   }

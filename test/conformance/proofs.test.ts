@@ -121,7 +121,7 @@ const CASES: Case[] = [
   { name: 'expires_at not created_at + hours', probe: 'runs.create-read', rule: 'runs.expiry-arithmetic', message: /expires_at - created_at = 49 h \(asked 48\)/,
     breakage: { response: (r, res) => (r.method === 'POST' && res.status === 201 ? withJson(res, (d) => ({ ...d, expires_at: new Date(Date.parse(d.created_at) + 49 * 3600_000).toISOString() })) : res) } },
   // rate limiting
-  { name: 'no rate limit at all', probe: 'ratelimit.burst-and-recover', rule: 'ratelimit.429-status', message: /no 429 after 1000 requests on one key \(the cap of 1000/,
+  { name: 'no rate limit at all', probe: 'ratelimit.burst-and-recover', rule: 'ratelimit.429-status', message: /no 429 after 1001 requests on one key \(the cap of 1000/,
     sim: { rateLimit: null }, breakage: {} },
   { name: 'Retry-After missing', probe: 'ratelimit.burst-and-recover', rule: 'ratelimit.retry-after-present', message: /429 without a Retry-After header/,
     sim: { rateLimit: { limit: 10, windowMs: 1000, algorithm: 'fixed-window' } },

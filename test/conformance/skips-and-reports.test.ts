@@ -111,6 +111,7 @@ describe('reports', () => {
     ],
     passiveHeld: { 'json.response-content-type': 1 },
     covers: [['listTemplates', 401]],
+    cells: [],
     tally: [['listTemplates', 200]],
     drift: [{ schema: 'TemplateList', path: '/data/0/colour', request: 'GET /templates' }],
     requests: 1,
@@ -135,6 +136,16 @@ describe('reports', () => {
     expect(md).toMatch(/### `auth.revoked-key-rejected`/);
     expect(md).toMatch(/\| TemplateList \| `\/data\/\*\/colour` \|/);
     expect(renderSummary(report, ['x'])).toMatch(/FAIL auth.revoked-key-rejected: expected 401, got 200/);
+  });
+
+  it('a probe that started but never finished fails its rules instead of vanishing', () => {
+    const r = buildReport({
+      events: [{ kind: 'started', probe: 'pagination.templates', title: 'walk', family: 'pagination', rules: ['pagination.total-stable', 'pagination.next-page'] }],
+      target, source: 'test', simulator: false, overrides: {}, durationMs: 1,
+    });
+    for (const id of ['pagination.total-stable', 'pagination.next-page'])
+      expect(r.rules.find((x) => x.id === id)).toMatchObject({ status: 'fail', failures: [{ message: expect.stringMatching(/started but never finished/) }] });
+    expect(r.totals.fail).toBe(2);
   });
 
   it('no report file holds a key in full', () => {

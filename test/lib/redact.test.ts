@@ -63,3 +63,20 @@ describe('redactSecrets', () => {
     expect(out).not.toMatch(/rdk_live_[A-Za-z0-9]{5,}/);
   });
 });
+
+describe('redactSecrets: other spellings of a known key', () => {
+  const key = 'rdk_live_ABCDEFGHIJKLMNOPQRSTUVWXYZ012345';
+  const secret = key.slice(9);
+  it.each([
+    ['the secret part alone', `token=${secret}`],
+    ['under a test prefix', `rdk_test_${secret}`],
+    ['base64 of key:', `Basic ${Buffer.from(`${key}:`).toString('base64')}`],
+    ['base64 of the key', Buffer.from(key).toString('base64')],
+    ['base64 without padding', Buffer.from(`${key}:`).toString('base64').replace(/=+$/, '')],
+  ])('%s is redacted', (_what, text) => {
+    const out = redactSecrets(text, [key]);
+    expect(out).not.toContain(secret);
+    expect(out).not.toContain(Buffer.from(`${key}:`).toString('base64').replace(/=+$/, ''));
+    expect(out).not.toContain(Buffer.from(key).toString('base64').replace(/=+$/, ''));
+  });
+});
