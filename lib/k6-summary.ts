@@ -48,6 +48,11 @@ export interface ThresholdResult {
   /** The aggregate the expression reads (e.g. rate for 'rate==1'), when known. */
   aggregation?: string;
   actual?: number;
+  /**
+   * A Rate with no samples: k6 has no rate to judge and passes the threshold without judging
+   * anything (the summary shows 0 %). Rule thresholds pair it with a rule_verdicts count.
+   */
+  noSamples?: true;
 }
 
 /** Every threshold in the summary, in a stable order (key, then expression). */
@@ -63,13 +68,15 @@ export function thresholdResults(data: K6SummaryData): ThresholdResult[] {
     } catch {
       // Keep the raw key: the report must still list the threshold.
     }
+    const emptyRate = m.type === 'rate' && m.values.passes === 0 && m.values.fails === 0;
     for (const expression of Object.keys(m.thresholds).sort()) {
       const r: ThresholdResult = { key, metric, tags, expression, ok: m.thresholds[expression]?.ok === true };
       if (tags.rule !== undefined) r.rule = tags.rule;
+      if (emptyRate) r.noSamples = true;
       try {
         const e = parseThresholdExpression(expression);
         r.aggregation = e.aggregation;
-        const actual = aggregateValue(m.values, e.aggregation);
+        const actual = emptyRate ? undefined : aggregateValue(m.values, e.aggregation);
         if (actual !== undefined) r.actual = actual;
       } catch {
         // An expression we cannot parse is still reported, just without its value.
@@ -93,6 +100,7 @@ export function fmtNumber(n: number | undefined): string {
 }
 
 function describeActual(r: ThresholdResult): string {
+  if (r.noSamples) return 'no samples: not judged';
   return r.aggregation !== undefined && r.actual !== undefined ? `${r.aggregation}=${fmtNumber(r.actual)}` : 'value unknown';
 }
 

@@ -1,8 +1,8 @@
 // k6 scenario `key-isolation`: key A driven at three times its limit while a second key of the
 // same org and a key of another org send at half theirs: those two get no 429 (rule
-// ratelimit.isolation). Then one key spread over several source addresses (k6 localIPs) is still
-// limited as one key. The design (who judges what, and why) is in lib/plan-isolation.ts and
-// docs/k6.md.
+// ratelimit.isolation). Then one key spread over several VUs (and, with K6_LOCAL_IPS in k6's
+// environment, several source addresses) is still limited as one key. The design (who judges
+// what, and why) is in lib/plan-isolation.ts and docs/k6.md.
 import http from 'k6/http';
 import exec from 'k6/execution';
 import { Counter } from 'k6/metrics';
@@ -23,6 +23,9 @@ http.setResponseCallback(http.expectedStatuses({ min: 200, max: 299 }, 429));
 
 const spreadSent = new Counter('spread_sent');
 const spreadAccepted = new Counter('spread_accepted');
+// One counter per K6_LOCAL_IPS address: each spread VU adds 1 to the one k6 bound it to, so the
+// summary reports the addresses the VU ids really mapped to, not the ones that were configured.
+const spreadVusOnAddress = (plan.spread?.addressList ?? []).map((_, i) => new Counter(`spread_vus_addr_${i}`));
 const SPREAD_TAGS = { rule: RULES.isolation };
 const log = makeLogger(config, 'key-isolation');
 const URL = `${config.target.baseUrl}/templates?per_page=1`;
@@ -64,9 +67,13 @@ export function bystanderKey(): void {
   log(`${ref.role} (bystander): ${v.ok ? 'ok' : 'FAILED'}: ${v.reason}`);
 }
 
-/** One of N VUs sharing one key (each on its own local address): counts its steady part. */
+/** One of N VUs sharing one key (with K6_LOCAL_IPS, on the address k6 bound to its VU id): counts its steady part. */
 export function spreadKey(): void {
   const s = plan.spread as SpreadPlan;
+  if (spreadVusOnAddress.length > 0) {
+    // k6 (js/runner.go): VU n's dialer binds LocalIPs.Pool.GetIP(n - 1), the pool in listed order.
+    (spreadVusOnAddress[(Math.max(1, exec.vu.idInInstance) - 1) % spreadVusOnAddress.length] as Counter).add(1);
+  }
   const j = exec.scenario.iterationInTest % s.vus;
   const t0 = exec.scenario.startTime;
   const offset = j * (1000 / (s.ratePerVu * s.vus)); // interleave the VUs' sends evenly
@@ -85,17 +92,19 @@ export function spreadKey(): void {
 
 export function handleSummary(data: K6SummaryData): Record<string, string> {
   const notes: string[] = [];
+  let spreadAddressesUsed: string[] = [];
   if (plan.spread) {
     const s = plan.spread;
     const acc = metricValue(data, `spread_accepted{rule:${RULES.isolation}}`, 'count') ?? 0;
     const sent = metricValue(data, `spread_sent{rule:${RULES.isolation}}`, 'count') ?? 0;
-    notes.push(
-      `spread: ${s.key.role} over ${s.vus} VUs${s.localIPs ? ` on local addresses ${s.localIPs}` : ' (localIPs off: one source address)'}: ${acc} of ${sent} accepted in ${s.steadyWindows} steady windows; one key may accept ${s.acceptedMin}..${s.acceptedMax}`,
-    );
+    const used = s.addressList.filter((_, i) => (metricValue(data, `spread_vus_addr_${i}`, 'count') ?? 0) > 0);
+    const from = s.localIPs ? `from ${used.length} of ${s.addressList.length} local addresses (${s.sourceNote})` : `from ${s.sourceNote}`;
+    notes.push(`spread: ${s.key.role} over ${s.vus} VUs ${from}: ${acc} of ${sent} accepted in ${s.steadyWindows} steady windows; one key may accept ${s.acceptedMin}..${s.acceptedMax}`);
+    spreadAddressesUsed = used;
   }
   return summaryFiles('key-isolation', config, data, {
     notes,
-    details: { limit: plan.limit, windowMs: plan.windowMs, throttled: plan.throttled.role, bystanders: plan.bystanders.map((k) => k.role), spread: plan.spread ? { ...plan.spread, key: plan.spread.key.role } : null },
+    details: { limit: plan.limit, windowMs: plan.windowMs, throttled: plan.throttled.role, bystanders: plan.bystanders.map((k) => k.role), spread: plan.spread ? { ...plan.spread, key: plan.spread.key.role, addressesUsed: spreadAddressesUsed } : null },
     metrics: ['http_reqs', 'http_req_duration', 'spread_sent', 'spread_accepted'],
   });
 }

@@ -97,6 +97,7 @@ export function honour(): void {
   const d = driver(ref, 'honour');
   const end = Date.now() + plan.durationMs;
   const episodes: Episode[] = [];
+  let judged = 0;
   while (Date.now() < end) {
     const hit = driveInto429(d, end);
     if (hit === null) break;
@@ -111,10 +112,18 @@ export function honour(): void {
     episodes.push(ep);
     episodesCounter.add(1);
     retryAfterSeconds.add(wait);
-    if (ep.waitedMs >= wait * 1000 && probe.status >= 100) recordRule(RULES.retryAfterHonoured, probe.status !== 429);
+    if (ep.waitedMs >= wait * 1000 && probe.status >= 100) {
+      recordRule(RULES.retryAfterHonoured, probe.status !== 429);
+      judged++;
+    }
     if (probe.status === 429) judge429(probe, d.ctx, ref.role);
   }
   const v = judgeHonoured(episodes, { minRate: plan.minRate });
+  // The per-episode checks above are this key's evidence (the threshold pools them over all
+  // keys; recording the per-key verdict as well would count each episode twice). A key with no
+  // judged episode has no evidence at all: record its (inconclusive, failed) verdict, since an
+  // empty Rate passes in k6.
+  if (judged === 0) recordRule(v.rule, v.ok);
   log(`${ref.role}: ${v.rule}: ${v.ok ? 'ok' : 'FAILED'}: ${v.reason}`);
 }
 
@@ -153,7 +162,10 @@ export function tightness(): void {
 
 export function handleSummary(data: K6SummaryData): Record<string, string> {
   const h = data.metrics[ruleThresholdKey(RULES.retryAfterHonoured)]?.values;
-  const honoured = h ? `${h.passes ?? 0} of ${(h.passes ?? 0) + (h.fails ?? 0)} retries after waiting Retry-After succeeded (${fmt((h.rate ?? 0) * 100)} %, need ≥ ${plan.minRate * 100} %)` : 'no episode';
+  const episodes = metricValue(data, 'retry_after_episodes', 'count') ?? 0;
+  const honoured = episodes === 0
+    ? 'no episode: no honour key got a 429 it could wait out (recorded as a failure, not skipped)'
+    : h ? `${h.passes ?? 0} of ${(h.passes ?? 0) + (h.fails ?? 0)} retries after waiting Retry-After succeeded (${fmt((h.rate ?? 0) * 100)} %, need ≥ ${plan.minRate * 100} %)` : 'no episode';
   const p50 = metricValue(data, 'retry_after_slack_ms', 'med');
   const p95 = metricValue(data, 'retry_after_slack_ms', 'p(95)');
   const max = metricValue(data, 'retry_after_slack_ms', 'max');

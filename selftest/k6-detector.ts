@@ -9,9 +9,17 @@ import { startSimulator } from '../simulator/server';
 import type { FaultInfo, LoadDetector } from './matrix';
 
 /** Which scenarios judge which rules, with short self-test profiles (limit 20/1s). */
-const SCENARIOS_FOR: Array<[prefix: string, runs: Array<[scenario: string, vars: Record<string, string>]>]> = [
+// key-isolation spreads one key over loopback addresses: k6 takes them only from --local-ips or
+// the K6_LOCAL_IPS environment variable (not from script options), and the script reads the
+// same variable to plan one VU per address.
+const LOCAL_IPS = '127.0.0.2-127.0.0.5';
+type K6RunSpec = [scenario: string, vars: Record<string, string>, extraArgs?: string[]];
+const SCENARIOS_FOR: Array<[prefix: string, runs: K6RunSpec[]]> = [
   ['ratelimit.retry-after', [['retry-after', { RUNDUN_DURATION: '10s' }]]],
-  ['ratelimit.', [['rate-limit', { RUNDUN_UNDER_DURATION: '5s', RUNDUN_OVER_DURATION: '10s' }], ['key-isolation', { RUNDUN_DURATION: '10s', RUNDUN_SPREAD_DURATION: '10s' }]]],
+  ['ratelimit.', [
+    ['rate-limit', { RUNDUN_UNDER_DURATION: '5s', RUNDUN_OVER_DURATION: '10s' }],
+    ['key-isolation', { RUNDUN_DURATION: '10s', RUNDUN_SPREAD_DURATION: '10s', K6_LOCAL_IPS: LOCAL_IPS }, ['--local-ips', LOCAL_IPS]],
+  ]],
   ['load.', [['capacity', { RUNDUN_STAGES: '10,20', RUNDUN_STAGE_DURATION: '10s', RUNDUN_RAMP_DURATION: '2s', RUNDUN_SLO_P95_MS: '40' }]]],
 ];
 
@@ -31,9 +39,9 @@ export function k6LoadDetector(): LoadDetector | null {
       try {
         const fixtures = join(dir, 'fixtures.json');
         writeFileSync(fixtures, JSON.stringify(sim.fixtures), { mode: 0o600 });
-        for (const [s, vars] of runs) {
+        for (const [s, vars, extraArgs] of runs) {
           const summary = join(dir, `${s}.summary.json`);
-          const r = await runK6(k6, join('dist', `${s}.js`), { RUNDUN_FIXTURES: fixtures, RUNDUN_REPORT_DIR: dir, ...vars }, { timeoutMs: 180_000 });
+          const r = await runK6(k6, join('dist', `${s}.js`), { RUNDUN_FIXTURES: fixtures, RUNDUN_REPORT_DIR: dir, ...vars }, { timeoutMs: 180_000, extraArgs });
           if (r.exitCode === 0) continue;
           for (const rule of failedRules(summary)) caught.add(rule);
           if (caught.size === 0) caught.add(`k6 ${s} exit ${r.exitCode}`);

@@ -3,8 +3,10 @@
 // allocated per rule or per key is built once and reused; per request only the observation is.
 import { check, sleep } from 'k6';
 import type { Params, RefinedResponse, ResponseType } from 'k6/http';
+import { Counter } from 'k6/metrics';
 import { redactSecrets } from '../../lib/redact';
 import type { KeyRef, RundunConfig } from './config';
+import { RULE_VERDICTS_METRIC } from './options';
 import type { Clock } from './pacing';
 import { checkName } from './verdicts';
 
@@ -18,8 +20,14 @@ export const k6Clock: Clock = {
 const checkSets = new Map<string, Record<string, (ok: boolean) => boolean>>();
 const checkTags = new Map<string, { rule: string }>();
 const isTrue = (ok: boolean) => ok === true;
+// Created at init (this module is imported from every scenario's top level), as k6 requires.
+const ruleVerdicts = new Counter(RULE_VERDICTS_METRIC);
 
-/** One k6 check for a contract rule, tagged { rule } (sets and tags built once per rule). */
+/**
+ * One k6 check for a contract rule, tagged { rule } (sets and tags built once per rule), and one
+ * count in rule_verdicts{rule}: k6 passes a Rate threshold with no samples, so the count is what
+ * fails a rule that was never judged (see options.ts).
+ */
 export function recordRule(rule: string, ok: boolean): boolean {
   let set = checkSets.get(rule);
   let tags = checkTags.get(rule);
@@ -29,6 +37,7 @@ export function recordRule(rule: string, ok: boolean): boolean {
     checkSets.set(rule, set);
     checkTags.set(rule, tags);
   }
+  ruleVerdicts.add(1, tags);
   return check(ok, set, tags);
 }
 

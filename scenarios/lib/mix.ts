@@ -106,6 +106,7 @@ export function createLoad(cfg: RundunConfig, plan: LoadPlan): Load {
       if (res.status !== 200 || ids.length === 0) throw new Error(`rundun ${plan.kind}: setup could not list templates (status ${res.status}); nothing to load-test`);
       recordRule(RULES.keyPoolSufficient, true);
       log(`${RULES.keyPoolSufficient}: ${plan.poolNote}`);
+      if (plan.vus.warning) log(plan.vus.warning);
       return { templateIds: ids };
     },
 
@@ -167,7 +168,7 @@ export function createLoad(cfg: RundunConfig, plan: LoadPlan): Load {
           errorRate: failed?.rate ?? 0,
         };
       });
-      const notes = [`key pool: ${plan.pool.length} keys; ${plan.poolNote}`];
+      const notes = [`key pool: ${plan.pool.length} keys; ${plan.poolNote}`, `VUs: ${plan.vus.preAllocatedVUs} pre-allocated, up to ${plan.vus.maxVUs}${plan.vus.warning ? `: ${plan.vus.warning}` : ''}`];
       let details: Record<string, unknown>;
       if (plan.kind === 'capacity') {
         const knee = findKnee(stages, plan.slo);

@@ -6,18 +6,26 @@
 // bystander's VU checks, with lib/ratelimit's judgeIsolation, that it got no 429 while quiet.
 // Both are checks of rule ratelimit.isolation, so one threshold covers both halves.
 //
-// Part 2 (after part 1 and a quiet window): one key spread over N VUs. k6 hands the `localIPs`
-// addresses out per VU, so each VU's connections come from one address. Together they send 3×
-// the limit. No single VU sees the whole key, so each VU counts what it sent and got accepted in
-// the steady part (from one window after the part starts) and adds those counts to counters;
-// thresholds on the counters hold the sum to what ONE key may accept (the same bound as
-// judgeWindowedAcceptance's steady rate check), and require enough load to have been offered.
+// Part 2 (after part 1 and a quiet window): one key spread over N VUs. k6 binds VU n's
+// connections to address (n-1) mod count of its local-IP pool, which it takes ONLY from
+// `--local-ips` or the K6_LOCAL_IPS environment variable (a `localIPs` in script options is
+// silently ignored: lib/options.go declares it `json:"-"`). `k6 run` passes its environment to
+// the script's __ENV, so the plan reads K6_LOCAL_IPS to size the part (VUs >= addresses) and to
+// report it; without it the part runs from one source address, and the summary says so.
+// Together the VUs send 3× the limit. No single VU sees the whole key, so each VU counts what
+// it sent and got accepted in the steady part (from one window after the part starts) and adds
+// those counts to counters; thresholds on the counters hold the sum to what ONE key may accept
+// (the same bound as judgeWindowedAcceptance's steady rate check), and require enough load to
+// have been offered.
 import { WINDOW_DEFAULTS } from '../../lib/ratelimit';
 import { RULES } from '../../lib/verdict';
 import { ConfigError, duration, k6Duration, keyOf, number, pickKeys, type KeyRef, type RundunConfig } from './config';
 import { ruleThresholds, SUMMARY_TREND_STATS, type K6Options } from './options';
 
-export const DEFAULT_LOCAL_IPS = '127.0.0.2-127.0.0.5';
+/** The loopback range the docs suggest for K6_LOCAL_IPS (all of 127.0.0.0/8 is loopback on Linux). */
+export const SUGGESTED_LOCAL_IPS = '127.0.0.2-127.0.0.5';
+/** At most this many addresses are planned for (the spread part has at most 256 VUs). */
+export const MAX_LOCAL_IPS = 256;
 
 export interface SpreadPlan {
   key: KeyRef;
@@ -26,9 +34,14 @@ export interface SpreadPlan {
   durationMs: number;
   /** Sends per second per VU. */
   ratePerVu: number;
-  /** localIPs option, or null when off. */
+  /** K6_LOCAL_IPS as k6 read it from its environment, or null when unset (one source address). */
   localIPs: string | null;
+  /** k6's address pool in order: VU n uses addressList[(n - 1) % length]; [] without K6_LOCAL_IPS. */
+  addressList: string[];
+  /** Source addresses planned for: addressList.length, or 1 without K6_LOCAL_IPS. */
   addresses: number;
+  /** For the summary: where the spread's connections come from. */
+  sourceNote: string;
   steadyWindows: number;
   acceptedMax: number;
   acceptedMin: number;
@@ -54,19 +67,42 @@ export const THROTTLED_EXEC = 'throttledKey';
 export const BYSTANDER_EXEC = 'bystanderKey';
 export const SPREAD_EXEC = 'spreadKey';
 
-/** Number of addresses in a localIPs value: "a-b" ranges of IPv4 (last octet) and comma lists. */
-export function countAddresses(localIPs: string): number {
-  let n = 0;
-  for (const part of localIPs.split(',')) {
+const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+
+function octets(ip: string): number[] | null {
+  const m = IPV4.exec(ip);
+  if (!m) return null;
+  const o = m.slice(1).map(Number);
+  return o.every((x) => x <= 255) ? o : null;
+}
+
+/**
+ * The addresses of a K6_LOCAL_IPS value, in k6's order: comma-separated IPv4 addresses and
+ * `a-b` ranges within one /24. (k6 also takes CIDR blocks and IPv6; they are refused here with
+ * the reason, rather than planned for wrongly.)
+ */
+export function expandAddresses(spec: string): string[] {
+  const out: string[] = [];
+  for (const part of spec.split(',')) {
     const p = part.trim();
-    const range = /^(\d+\.\d+\.\d+\.)(\d+)-(\d+\.\d+\.\d+\.)(\d+)$/.exec(p);
-    if (range) {
-      if (range[1] !== range[3] || Number(range[4]) < Number(range[2])) throw new ConfigError(`RUNDUN_LOCAL_IPS: range '${p}' must stay within one /24 and go upwards`);
-      n += Number(range[4]) - Number(range[2]) + 1;
-    } else if (/^\d+\.\d+\.\d+\.\d+$/.test(p)) n += 1;
-    else throw new ConfigError(`RUNDUN_LOCAL_IPS: '${p}' is not an IPv4 address or a-b range (e.g. ${DEFAULT_LOCAL_IPS}), or 'off'`);
+    const [from, to, ...rest] = p.split('-').map((x) => x.trim());
+    const a = octets(from ?? '');
+    const b = to === undefined ? a : octets(to);
+    if (!a || !b || rest.length > 0) {
+      throw new ConfigError(`K6_LOCAL_IPS: '${p}' is not an IPv4 address or an a-b range (e.g. ${SUGGESTED_LOCAL_IPS}); write CIDR blocks as ranges`);
+    }
+    if (a.slice(0, 3).join('.') !== b.slice(0, 3).join('.') || (b[3] as number) < (a[3] as number)) {
+      throw new ConfigError(`K6_LOCAL_IPS: range '${p}' must stay within one /24 and go upwards`);
+    }
+    for (let i = a[3] as number; i <= (b[3] as number); i++) out.push(`${a.slice(0, 3).join('.')}.${i}`);
+    if (out.length > MAX_LOCAL_IPS) throw new ConfigError(`K6_LOCAL_IPS: more than ${MAX_LOCAL_IPS} addresses; the spread part needs one VU per address`);
   }
-  return n;
+  return out;
+}
+
+/** Number of addresses in a K6_LOCAL_IPS value. */
+export function countAddresses(spec: string): number {
+  return expandAddresses(spec).length;
 }
 
 export function planIsolation(cfg: RundunConfig): IsolationPlan {
@@ -91,21 +127,34 @@ export function planIsolation(cfg: RundunConfig): IsolationPlan {
   const quietFraction = 0.5;
   const bystanderRate = number(env, 'RUNDUN_BYSTANDER_RATE', (quietFraction * L * 1000) / W, { min: 0.01, max: (quietFraction * L * 1000) / W });
 
+  if ((env.RUNDUN_LOCAL_IPS ?? '').trim() !== '') {
+    throw new ConfigError(
+      `RUNDUN_LOCAL_IPS is not read any more: k6 ignores local addresses in script options. Export K6_LOCAL_IPS (e.g. ${SUGGESTED_LOCAL_IPS}) in the environment k6 runs in: k6 binds them and passes them on to the script`,
+    );
+  }
   let spread: SpreadPlan | null = null;
-  const rawIps = (env.RUNDUN_LOCAL_IPS ?? '').trim();
   const spreadOff = /^off$/i.test(env.RUNDUN_SPREAD ?? '');
   if (!spreadOff) {
     const spreadKey = pickKeys(cfg, ['primary'], 1, [throttled, secondary, otherOrg])[0];
     if (!spreadKey) throw new ConfigError('key-isolation: the spread part needs a fourth key (RUNDUN_API_KEYS pool or RUNDUN_API_KEY); set RUNDUN_SPREAD=off to skip it');
-    const localIPs = /^off$/i.test(rawIps) ? null : rawIps !== '' ? rawIps : cfg.loopback ? DEFAULT_LOCAL_IPS : null;
-    const addresses = localIPs ? countAddresses(localIPs) : 1;
+    const rawIps = (env.K6_LOCAL_IPS ?? '').trim();
+    const localIPs = rawIps === '' ? null : rawIps;
+    const addressList = localIPs ? expandAddresses(localIPs) : [];
+    const addresses = Math.max(1, addressList.length);
     const vus = number(env, 'RUNDUN_SPREAD_VUS', Math.max(4, addresses), { min: 2, max: 256, integer: true });
+    // k6 hands addresses out by VU id, so fewer VUs than addresses would leave some unused.
+    if (vus < addresses) throw new ConfigError(`RUNDUN_SPREAD_VUS=${vus} is below the ${addresses} K6_LOCAL_IPS addresses: k6 binds one address per VU, so some would go unused`);
     const spreadMs = duration(env, 'RUNDUN_SPREAD_DURATION', 10 * W, 4 * W);
     const tol = WINDOW_DEFAULTS.tolerance;
     const slack = WINDOW_DEFAULTS.slack;
     const steadyWindows = (spreadMs - W) / W;
     const totalRate = (overload * L * 1000) / W;
     const meanGap = 1000 / totalRate;
+    const sourceNote = localIPs
+      ? `K6_LOCAL_IPS=${localIPs} (${addressList.length} address${addressList.length === 1 ? '' : 'es'}, bound by k6 per VU id)`
+      : cfg.loopback
+        ? `one source address: K6_LOCAL_IPS is not set (export K6_LOCAL_IPS=${SUGGESTED_LOCAL_IPS} before k6 run to spread the key over addresses)`
+        : 'one source address: K6_LOCAL_IPS is not set';
     spread = {
       key: spreadKey,
       vus,
@@ -113,7 +162,9 @@ export function planIsolation(cfg: RundunConfig): IsolationPlan {
       durationMs: spreadMs,
       ratePerVu: totalRate / vus,
       localIPs,
+      addressList,
       addresses,
+      sourceNote,
       steadyWindows,
       // The same bounds as judgeWindowedAcceptance's steady rate check, for one key.
       acceptedMax: Math.floor(L * steadyWindows * (1 + tol) + L + slack),
@@ -127,14 +178,14 @@ export function planIsolation(cfg: RundunConfig): IsolationPlan {
     throttled: { ...common, exec: THROTTLED_EXEC, vus: 1, maxDuration: k6Duration(durationMs + 30_000) },
     bystanders: { ...common, exec: BYSTANDER_EXEC, vus: 2, startTime: k6Duration(W), maxDuration: k6Duration(durationMs + 30_000) },
   };
-  const thresholds: NonNullable<K6Options['thresholds']> = { ...ruleThresholds([RULES.isolation]), http_req_failed: ['rate<0.01'] };
+  // Three verdicts owed: the throttled key's VU and one per bystander VU.
+  const thresholds: NonNullable<K6Options['thresholds']> = { ...ruleThresholds([RULES.isolation], 'rate==1', 3), http_req_failed: ['rate<0.01'] };
   if (spread) {
     scenarios.spread = { ...common, exec: SPREAD_EXEC, vus: spread.vus, startTime: k6Duration(spread.startMs), maxDuration: k6Duration(spread.durationMs + 30_000) };
     thresholds[`spread_accepted{rule:${RULES.isolation}}`] = [`count<=${spread.acceptedMax}`, `count>=${spread.acceptedMin}`];
     thresholds[`spread_sent{rule:${RULES.isolation}}`] = [`count>=${spread.sentMin}`];
   }
   const options: K6Options = { scenarios, thresholds, summaryTrendStats: SUMMARY_TREND_STATS };
-  if (spread?.localIPs) options.localIPs = spread.localIPs;
   return {
     limit: L,
     windowMs: W,

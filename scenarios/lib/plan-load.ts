@@ -30,6 +30,8 @@ export interface LoadPlan {
   /** The repeating operation table (see opTable). */
   ops: Op[];
   sampleEvery: number;
+  /** VUs for the arrival-rate executor (see vuSizing). */
+  vus: VuSizing;
   poolVerdict: Verdict | null;
   /** Why the pool was not checked (no per-key limit), for the report. */
   poolNote: string;
@@ -38,6 +40,36 @@ export interface LoadPlan {
 }
 
 export const LOAD_EXEC = 'load';
+
+export interface VuSizing {
+  /** VUs busy at once at the peak rate if every request took twice the p95 SLO (at least 5). */
+  needed: number;
+  preAllocatedVUs: number;
+  maxVUs: number;
+  /** Set when RUNDUN_MAX_VUS caps the VUs below `needed`: iterations may drop within the SLO. */
+  warning: string | null;
+}
+
+/**
+ * VUs for an arrival-rate executor. k6 drops an iteration (dropped_iterations, which the load
+ * thresholds hold to 0) whenever no VU is free at its start, and only then starts another one
+ * (up to maxVUs), so pre-allocate what the peak rate keeps busy (Little's law: rate × time per
+ * iteration; one request each) with the time taken as twice the p95 SLO. While iterations take
+ * at most the SLO, at most ceil(rps × SLO) + 1 overlap, which ceil(2 × rps × SLO) covers once
+ * rps × SLO >= 1 and the floor of 5 covers below; the factor 2 also absorbs a slower tail.
+ * maxVUs leaves room to grow past that when latency degrades, so the latency threshold, not
+ * only dropped iterations, shows it.
+ */
+export function vuSizing(peakRps: number, sloP95Ms: number, maxVusOverride?: number): VuSizing {
+  const needed = Math.max(5, Math.ceil(peakRps * (sloP95Ms / 1000) * 2));
+  const maxVUs = maxVusOverride ?? Math.max(20, Math.ceil(peakRps), 2 * needed);
+  const preAllocatedVUs = Math.min(maxVUs, needed);
+  const warning =
+    maxVUs < needed
+      ? `RUNDUN_MAX_VUS=${maxVUs} is below the ${needed} VUs that ${peakRps} rps keeps busy at twice the p95 SLO (${sloP95Ms} ms): iterations may be dropped even within the SLO`
+      : null;
+  return { needed, preAllocatedVUs, maxVUs, warning };
+}
 
 function poolFor(cfg: RundunConfig): KeyRef[] {
   const pool = cfg.keys.filter((k) => k.role.startsWith('pool-'));
@@ -66,8 +98,15 @@ export function planLoad(cfg: RundunConfig, kind: LoadKind): LoadPlan {
   let scenario: NonNullable<K6Options['scenarios']>[string];
   let peakRps: number;
   let totalMs: number;
-  const maxVusFor = (rps: number) => number(env, 'RUNDUN_MAX_VUS', Math.max(20, Math.ceil(rps)), { min: 1, max: 100_000, integer: true });
-  const preFor = (rps: number) => Math.min(maxVusFor(rps), Math.max(5, Math.ceil(rps / 10)));
+  const slo: Slo = {
+    p95Ms: number(env, 'RUNDUN_SLO_P95_MS', 300, { min: 0.001 }),
+    errorRate: fraction(env, 'RUNDUN_SLO_ERROR_RATE', 0.01),
+  };
+  const maxVusOverride = (env.RUNDUN_MAX_VUS ?? '').trim() === '' ? undefined : number(env, 'RUNDUN_MAX_VUS', 0, { min: 1, max: 100_000, integer: true });
+  const vusFor = (rps: number) => {
+    const v = vuSizing(rps, slo.p95Ms, maxVusOverride);
+    return { preAllocatedVUs: v.preAllocatedVUs, maxVUs: v.maxVUs };
+  };
 
   if (kind === 'capacity') {
     const stages = numberList(env, 'RUNDUN_STAGES', [10, 20, 40]);
@@ -79,21 +118,23 @@ export function planLoad(cfg: RundunConfig, kind: LoadKind): LoadPlan {
     const k6Stages: Array<{ target: number; duration: string }> = [];
     let t = 0;
     stages.forEach((rps, i) => {
-      if (rampMs > 0) k6Stages.push({ target: rps, duration: k6Duration(rampMs) });
+      // Always a ramp stage, even of 0 ms (k6 accepts it: a jump), so the hold that follows is
+      // flat; without it the hold would ramp linearly from the previous stage's rate.
+      k6Stages.push({ target: rps, duration: k6Duration(rampMs) });
       t += rampMs;
       k6Stages.push({ target: rps, duration: k6Duration(holdMs) });
       plateaus.push({ label: `stage ${i + 1}`, rps, fromMs: t, toMs: t + holdMs });
       t += holdMs;
     });
     totalMs = t;
-    scenario = { executor: 'ramping-arrival-rate', exec: LOAD_EXEC, startRate: 0, timeUnit: '1s', stages: k6Stages, preAllocatedVUs: preFor(peakRps), maxVUs: maxVusFor(peakRps) };
+    scenario = { executor: 'ramping-arrival-rate', exec: LOAD_EXEC, startRate: 0, timeUnit: '1s', stages: k6Stages, ...vusFor(peakRps) };
   } else if (kind === 'soak') {
     const rps = number(env, 'RUNDUN_SOAK_RATE', 10, { min: 1, max: 100_000, integer: true });
     totalMs = duration(env, 'RUNDUN_DURATION', 30 * 60_000, 4000);
     peakRps = rps;
     // Quarters of the run, to show drift (leaks, growing queues) rather than one average.
     for (let q = 0; q < 4; q++) plateaus.push({ label: `quarter ${q + 1}`, rps, fromMs: (q * totalMs) / 4, toMs: ((q + 1) * totalMs) / 4 });
-    scenario = { executor: 'constant-arrival-rate', exec: LOAD_EXEC, rate: rps, timeUnit: '1s', duration: k6Duration(totalMs), preAllocatedVUs: preFor(rps), maxVUs: maxVusFor(rps) };
+    scenario = { executor: 'constant-arrival-rate', exec: LOAD_EXEC, rate: rps, timeUnit: '1s', duration: k6Duration(totalMs), ...vusFor(rps) };
   } else {
     const base = number(env, 'RUNDUN_BASE_RATE', 5, { min: 1, max: 100_000, integer: true });
     const spike = number(env, 'RUNDUN_SPIKE_RATE', 40, { min: 1, max: 100_000, integer: true });
@@ -113,14 +154,10 @@ export function planLoad(cfg: RundunConfig, kind: LoadKind): LoadPlan {
       { label: 'after', rps: base, fromMs: 2 * holdMs + 2 * rampMs, toMs: 3 * holdMs + 2 * rampMs },
     );
     totalMs = 3 * holdMs + 2 * rampMs;
-    scenario = { executor: 'ramping-arrival-rate', exec: LOAD_EXEC, startRate: base, timeUnit: '1s', stages: k6Stages, preAllocatedVUs: preFor(peakRps), maxVUs: maxVusFor(peakRps) };
+    scenario = { executor: 'ramping-arrival-rate', exec: LOAD_EXEC, startRate: base, timeUnit: '1s', stages: k6Stages, ...vusFor(peakRps) };
   }
 
   const { verdict, note } = checkPool(cfg, pool, peakRps);
-  const slo: Slo = {
-    p95Ms: number(env, 'RUNDUN_SLO_P95_MS', 300, { min: 0.001 }),
-    errorRate: fraction(env, 'RUNDUN_SLO_ERROR_RATE', 0.01),
-  };
   // Runs are billed to the org: create them by default only against loopback (the simulator).
   const writeShare = fraction(env, 'RUNDUN_WRITE_SHARE', cfg.loopback ? 0.05 : 0);
   const options: K6Options = {
@@ -135,7 +172,8 @@ export function planLoad(cfg: RundunConfig, kind: LoadKind): LoadPlan {
     summaryTrendStats: SUMMARY_TREND_STATS,
     setupTimeout: '60s',
   };
-  return { kind, pool, peakRps, plateaus, slo, writeShare, ops: opTable(writeShare), sampleEvery: sampleEvery(cfg.validateSample), poolVerdict: verdict, poolNote: note, totalMs, options };
+  const vus = vuSizing(peakRps, slo.p95Ms, maxVusOverride);
+  return { kind, pool, peakRps, plateaus, slo, writeShare, ops: opTable(writeShare), sampleEvery: sampleEvery(cfg.validateSample), vus, poolVerdict: verdict, poolNote: note, totalMs, options };
 }
 
 export type Op = 'listTemplates' | 'getTemplate' | 'listRuns' | 'createRun' | 'getRun';

@@ -50,6 +50,9 @@ export interface RateLimitPlan {
 
 export const RATE_LIMIT_EXEC = 'rateLimit';
 
+/** Rules every key's VU records exactly once (one verdict per phase): their count must reach the key count. */
+const PER_KEY_RULES = new Set<string>([RULES.underLimitNo429, RULES.enforcedPerKey, 'ratelimit.429-status']);
+
 export function planRateLimit(cfg: RundunConfig): RateLimitPlan {
   const env = cfg.env;
   const known = cfg.limit;
@@ -113,7 +116,7 @@ export function planRateLimit(cfg: RundunConfig): RateLimitPlan {
         gracefulStop: '10s',
       },
     },
-    thresholds: { ...ruleThresholds(rules), http_req_failed: ['rate<0.01'] },
+    thresholds: { ...ruleThresholds(rules), ...ruleThresholds(rules.filter((r) => PER_KEY_RULES.has(r)), 'rate==1', keys.length), http_req_failed: ['rate<0.01'] },
     summaryTrendStats: SUMMARY_TREND_STATS,
   };
   return {

@@ -3,7 +3,9 @@
 //
 // Honour keys: drive the key over its limit until a 429, go quiet, wait exactly Retry-After
 // (plus a small margin for timer granularity), probe once; every eligible episode is one check,
-// so the threshold `rate>=0.99` is the honoured rate over all episodes of all VUs.
+// so the threshold `rate>=0.99` is the honoured rate over all episodes of all VUs. A key that
+// yielded no eligible episode records one failed check (judgeHonoured's inconclusive verdict):
+// an empty Rate would pass in k6, and rule_verdicts must reach one per honour key.
 // Tightness key (a different key, because probing early is traffic the honour episodes must not
 // see): after a 429, probe every `probeResolutionMs` until a request succeeds; Retry-After minus
 // that earliest success is how much sooner a retry would have worked.
@@ -68,7 +70,12 @@ export function planRetryAfter(cfg: RundunConfig): RetryAfterPlan {
   ];
   if (boundedJudged) rules.push(RULES.retryAfterBounded);
   const minRate = 0.99;
-  const thresholds = { ...ruleThresholds(rules.filter((r) => r !== RULES.retryAfterHonoured)), ...ruleThresholds([RULES.retryAfterHonoured], `rate>=${minRate}`) };
+  // Every honour VU records at least one honoured verdict (its episodes, or a failed one when it
+  // had none), so the count must reach the number of honour keys.
+  const thresholds = {
+    ...ruleThresholds(rules.filter((r) => r !== RULES.retryAfterHonoured)),
+    ...ruleThresholds([RULES.retryAfterHonoured], `rate>=${minRate}`, honourKeys.length),
+  };
   // A VU finishes the episode it started: allow the longest wait on top of the duration.
   const maxDurationMs = durationMs + maxWaitSeconds * 1000 + 30_000;
   const common = { executor: 'per-vu-iterations' as const, iterations: 1, maxDuration: k6Duration(maxDurationMs), gracefulStop: '10s' };

@@ -107,6 +107,7 @@ describe('bundles', () => {
     it.each(
       EXPECTED.flatMap((name) => [
         { name, env: { RUNDUN_FIXTURES: fx.file }, label: 'simulator fixtures' },
+        { name, env: { RUNDUN_FIXTURES: fx.file, K6_LOCAL_IPS: '127.0.0.2-127.0.0.5' }, label: 'simulator fixtures and K6_LOCAL_IPS' },
         { name, env: { RUNDUN_FIXTURES: off.file, RUNDUN_RATE_LIMIT: name === 'key-isolation' ? '10/500ms' : '' }, label: 'simulator with rate limiting off' },
         {
           name,
@@ -128,9 +129,19 @@ describe('bundles', () => {
       expect(p.initError).toBeUndefined();
       expect(checkOptions(p.options, facts(p))).toEqual([]);
       // Every rule a threshold names is a real contract rule id.
-      for (const key of Object.keys((p.options as { thresholds: object }).thresholds)) {
+      const thresholds = (p.options as { thresholds: Record<string, unknown[]> }).thresholds;
+      for (const key of Object.keys(thresholds)) {
         const rule = parseThresholdKey(key).tags.rule;
         if (rule !== undefined) expect(RULE_IDS.has(rule), `${name}: ${key}`).toBe(true);
+      }
+      // k6 passes a Rate threshold with no samples: every rule's checks come with a verdict count
+      // (a Counter, whose empty count 0 IS judged) that fails when the rule was never recorded.
+      expect(facts(p).metrics.get('rule_verdicts')).toBe('counter');
+      const checked = Object.keys(thresholds).filter((k) => parseThresholdKey(k).metric === 'checks');
+      expect(checked.length, name).toBeGreaterThan(0);
+      for (const key of checked) {
+        const rule = parseThresholdKey(key).tags.rule as string;
+        expect(thresholds[`rule_verdicts{rule:${rule}}`], `${name}: ${rule}`).toEqual([expect.stringMatching(/^count>=[1-9]\d*$/)]);
       }
       // Nothing in the options carries a key.
       const text = JSON.stringify(p.options);
@@ -142,6 +153,7 @@ describe('bundles', () => {
       { name: 'smoke', env: { RUNDUN_BASE_URL: 'http://10.0.0.1/v1', RUNDUN_API_KEY: 'rdk_live_'.padEnd(41, 'q'), RUNDUN_ALLOW_REMOTE: 'no' }, why: /refusing to send traffic to '10.0.0.1'/ },
       { name: 'capacity', env: { RUNDUN_FIXTURES: fx.file, RUNDUN_STAGES: '10,200' }, why: /load.key-pool-sufficient: key pool too small: 200 rps .* needs 20 keys, have 8/ },
       { name: 'key-isolation', env: { RUNDUN_FIXTURES: off.file }, why: /key-isolation needs the per-key limit/ },
+      { name: 'key-isolation', env: { RUNDUN_FIXTURES: fx.file, RUNDUN_LOCAL_IPS: '127.0.0.2-127.0.0.5' }, why: /RUNDUN_LOCAL_IPS is not read any more.*K6_LOCAL_IPS/ },
       { name: 'retry-after', env: {}, why: /no target/ },
     ])('$name refuses to start: $why', async ({ name, env, why }) => {
       const p = await probe(emu[name] as EmulatorBundle, env);
@@ -166,7 +178,6 @@ describe('the options validator refuses broken options, clearly', () => {
       http_req_duration: ['p(95)<300'],
     },
     summaryTrendStats: ['avg', 'p(95)', 'count'],
-    localIPs: '127.0.0.2-127.0.0.5',
   });
   type Opts = ReturnType<typeof good> & Record<string, unknown>;
 
@@ -198,7 +209,8 @@ describe('the options validator refuses broken options, clearly', () => {
     { name: 'shortcut with scenarios', mutate: (o) => ((o as Record<string, unknown>).vus = 10), why: /options.vus: use scenarios/ },
     { name: 'unknown option', mutate: (o) => ((o as Record<string, unknown>).localIps = 'x'), why: /options.localIps: unknown option/ },
     { name: 'bad trend stat', mutate: (o) => (o.summaryTrendStats = ['p95']), why: /summaryTrendStats/ },
-    { name: 'bad localIPs', mutate: (o) => (o.localIPs = 'localhost'), why: /options.localIPs: 'localhost' is not an address/ },
+    // k6 reads local IPs only from --local-ips / K6_LOCAL_IPS (lib/options.go: json:"-"): in script options they do nothing.
+    { name: 'localIPs in script options', mutate: (o) => ((o as Record<string, unknown>).localIPs = '127.0.0.2-127.0.0.5'), why: /options.localIPs: k6 ignores it in script options .*set K6_LOCAL_IPS in k6's environment or pass --local-ips/ },
   ])('$name', ({ mutate, why }) => {
     const o = good() as Opts;
     mutate(o);

@@ -2,7 +2,7 @@
 // forms, tightness measured and reported; with no limiting it cannot pass, and with a
 // Retry-After shorter than the real wait the honoured verdict fails.
 import { describe, expect, it, vi } from 'vitest';
-import { expectHygiene, ruleKey, runScenario, verdicts } from './support/scenario-run';
+import { expectHygiene, ruleKey, runScenario, verdictCountKey, verdicts } from './support/scenario-run';
 
 // Runs are mostly waiting (paced sends, Retry-After waits): run them all at once.
 vi.setConfig({ maxConcurrency: 20, testTimeout: 90_000 });
@@ -29,11 +29,24 @@ describe.concurrent('retry-after scenario (emulated k6)', () => {
     expect(s.r.summaryFiles?.stdout).toMatch(/honoured: \d+ of \d+ retries after waiting Retry-After succeeded \(100 %, need ≥ 99 %\)/);
   });
 
-  it('with rate limiting off there is no episode to honour: exit 99', async () => {
+  it('with rate limiting off there is no episode to honour: exit 99 (never checked is not passed)', async () => {
     const s = await runScenario('retry-after', { variant: 'off' }, { RUNDUN_DURATION: '2s', RUNDUN_RATE_LIMIT: '10/500ms' });
     const log = expectHygiene(s, 'retry-after');
     expect(s.r.exitCode, log).toBe(99);
-    expect(verdicts(s.r)[ruleKey('ratelimit.retry-after-honoured')]).toBe(false);
+    const v = verdicts(s.r);
+    // No 429 ever: no Retry-After check was recorded. As in real k6, the empty checks sub-metric
+    // PASSES its rate==1 threshold; the run fails because rule_verdicts counted none.
+    for (const rule of ['ratelimit.retry-after-present', 'ratelimit.retry-after-valid', 'ratelimit.retry-after-positive', 'ratelimit.retry-after-bounded', 'ratelimit.error-body']) {
+      expect(v[ruleKey(rule)], `${rule}\n${log}`).toBe(true);
+      expect(v[verdictCountKey(rule)], rule).toBe(false);
+    }
+    // Each honour key records its inconclusive verdict (judgeHonoured is recorded, not only logged).
+    expect(v[ruleKey('ratelimit.retry-after-honoured')]).toBe(false);
+    expect(s.r.summaryData?.metrics[ruleKey('ratelimit.retry-after-honoured')]?.values).toMatchObject({ passes: 0, fails: 2 });
+    expect(v[verdictCountKey('ratelimit.retry-after-honoured')]).toBe(true);
+    expect(log).toMatch(/ratelimit: ratelimit.retry-after-honoured: FAILED: inconclusive: 0 of 0 episodes/);
+    expect(s.r.summaryFiles?.stdout).toMatch(/honoured: no episode: no honour key got a 429 it could wait out/);
+    expect(s.r.summaryFiles?.stdout).toMatch(/FAIL rule_verdicts\{rule:ratelimit.retry-after-present\} count>=1  \[count=0\]/);
   });
 
   it('with a Retry-After shorter than the real wait (simulator fault ratelimit.retry-after-short): honoured fails', async () => {

@@ -4,8 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { readConfig, type Env } from '../../scenarios/lib/config';
 import { planRateLimit } from '../../scenarios/lib/plan-rate-limit';
 import { planRetryAfter } from '../../scenarios/lib/plan-retry-after';
-import { countAddresses, planIsolation } from '../../scenarios/lib/plan-isolation';
-import { mixWeights, opTable, planLoad } from '../../scenarios/lib/plan-load';
+import { countAddresses, expandAddresses, planIsolation } from '../../scenarios/lib/plan-isolation';
+import { mixWeights, opTable, planLoad, vuSizing } from '../../scenarios/lib/plan-load';
+import { parseK6Duration } from './support/options-check';
+import { arrivalTimes } from './support/emulator';
 import { checkOptions } from './support/options-check';
 
 const K = (c: string) => `rdk_live_${c.repeat(32)}`;
@@ -27,17 +29,28 @@ describe('rate-limit plan', () => {
     expect(p.keys.map((k) => k.role)).toEqual(['ratelimit']);
     expect(p.policy).toEqual({ minSeconds: 1, maxSeconds: 2, expectedForm: 'delay-seconds' });
     expect(p.options.scenarios?.['rate-limit']).toMatchObject({ executor: 'per-vu-iterations', exec: 'rateLimit', vus: 1, iterations: 1 });
-    expect(thresholdKeys(p.options)).toEqual([
-      'checks{rule:ratelimit.429-status}',
-      'checks{rule:ratelimit.enforced-per-key}',
-      'checks{rule:ratelimit.error-body}',
-      'checks{rule:ratelimit.retry-after-bounded}',
-      'checks{rule:ratelimit.retry-after-positive}',
-      'checks{rule:ratelimit.retry-after-present}',
-      'checks{rule:ratelimit.retry-after-valid}',
-      'checks{rule:ratelimit.under-limit-no-429}',
-      'http_req_failed',
-    ]);
+    const rules = [
+      'ratelimit.429-status',
+      'ratelimit.enforced-per-key',
+      'ratelimit.error-body',
+      'ratelimit.retry-after-bounded',
+      'ratelimit.retry-after-positive',
+      'ratelimit.retry-after-present',
+      'ratelimit.retry-after-valid',
+      'ratelimit.under-limit-no-429',
+    ];
+    // Per rule: its checks all passed AND at least one verdict was recorded (k6 passes a Rate
+    // threshold with no samples, so the checks alone would pass a rule never judged).
+    expect(thresholdKeys(p.options)).toEqual([...rules.map((r) => `checks{rule:${r}}`), 'http_req_failed', ...rules.map((r) => `rule_verdicts{rule:${r}}`)]);
+    for (const r of rules) expect(p.options.thresholds?.[`checks{rule:${r}}`]).toEqual(['rate==1']);
+    expect(p.options.thresholds?.['rule_verdicts{rule:ratelimit.retry-after-present}']).toEqual(['count>=1']);
+  });
+
+  it('rules every key owes one verdict for need one per key in rule_verdicts', () => {
+    const p = planRateLimit(cfgOf({ RUNDUN_KEYS_UNDER_TEST: '3' }));
+    for (const r of ['ratelimit.under-limit-no-429', 'ratelimit.enforced-per-key', 'ratelimit.429-status']) expect(p.options.thresholds?.[`rule_verdicts{rule:${r}}`], r).toEqual(['count>=3']);
+    // Retry-After and body rules are judged per 429: how many is not known in advance.
+    expect(p.options.thresholds?.['rule_verdicts{rule:ratelimit.retry-after-valid}']).toEqual(['count>=1']);
   });
 
   it('no limit known: discovery first; no enforced-per-key or bounded threshold (nothing stated to hold it to)', () => {
@@ -75,6 +88,9 @@ describe('retry-after plan', () => {
     expect(p.tightKey?.role).toBe('secondary');
     expect(p.overRate).toBe(60);
     expect(p.options.thresholds?.['checks{rule:ratelimit.retry-after-honoured}']).toEqual(['rate>=0.99']);
+    // Each honour VU records at least one honoured verdict (a failed one when it had no episode).
+    expect(p.options.thresholds?.['rule_verdicts{rule:ratelimit.retry-after-honoured}']).toEqual(['count>=2']);
+    expect(p.options.thresholds?.['rule_verdicts{rule:ratelimit.retry-after-present}']).toEqual(['count>=1']);
     expect(thresholdKeys(p.options)).not.toContain('checks{rule:ratelimit.retry-after-tight}');
     expect(Object.keys(p.options.scenarios ?? {})).toEqual(['honour', 'tightness']);
   });
@@ -87,31 +103,46 @@ describe('retry-after plan', () => {
 });
 
 describe('key-isolation plan', () => {
-  it('throttled, two bystanders at half the limit, and one key spread over 4 VUs on 127.0.0.2-5', () => {
-    const p = planIsolation(cfgOf({}));
+  it('throttled, two bystanders at half the limit, and one key spread over 4 VUs on the K6_LOCAL_IPS addresses', () => {
+    const p = planIsolation(cfgOf({ K6_LOCAL_IPS: '127.0.0.2-127.0.0.5' }));
     expect(p.throttled.role).toBe('ratelimit');
     expect(p.bystanders.map((k) => k.role)).toEqual(['secondary', 'other_org']);
     expect(p.overRate).toBe(60);
     expect(p.bystanderRate).toBe(10);
     expect(p.spread).toMatchObject({ vus: 4, localIPs: '127.0.0.2-127.0.0.5', addresses: 4, steadyWindows: 9, ratePerVu: 15 });
+    expect(p.spread?.addressList).toEqual(['127.0.0.2', '127.0.0.3', '127.0.0.4', '127.0.0.5']);
+    expect(p.spread?.sourceNote).toBe('K6_LOCAL_IPS=127.0.0.2-127.0.0.5 (4 addresses, bound by k6 per VU id)');
     // One key may accept about 9 windows × 10 (±10 %) + one window; offered 3× that.
     expect(p.spread?.acceptedMax).toBe(110);
     expect(p.spread?.acceptedMin).toBeGreaterThan(60);
     expect(p.spread?.acceptedMin).toBeLessThan(90);
     expect(p.spread?.sentMin).toBe(135);
-    expect(p.options.localIPs).toBe('127.0.0.2-127.0.0.5');
     expect(p.options.thresholds?.['spread_accepted{rule:ratelimit.isolation}']).toEqual(['count<=110', `count>=${p.spread?.acceptedMin}`]);
+    // Three isolation verdicts are owed: the throttled key's VU and both bystanders'.
+    expect(p.options.thresholds?.['rule_verdicts{rule:ratelimit.isolation}']).toEqual(['count>=3']);
   });
 
-  it('RUNDUN_LOCAL_IPS=off keeps one source address; a remote target gets no localIPs by default', () => {
-    expect(planIsolation(cfgOf({ RUNDUN_LOCAL_IPS: 'off' })).options.localIPs).toBeUndefined();
+  it('never puts localIPs in the script options: k6 ignores them there (json:"-")', () => {
+    for (const env of [{}, { K6_LOCAL_IPS: '127.0.0.2-127.0.0.9' }]) expect(Object.keys(planIsolation(cfgOf(env)).options)).not.toContain('localIPs');
+  });
+
+  it('more addresses, more VUs: at least one VU per address', () => {
+    const p = planIsolation(cfgOf({ K6_LOCAL_IPS: '127.0.0.2-127.0.0.7,127.0.1.1' }));
+    expect(p.spread).toMatchObject({ vus: 7, addresses: 7 });
+    expect(planIsolation(cfgOf({ K6_LOCAL_IPS: '127.0.0.2-127.0.0.3', RUNDUN_SPREAD_VUS: '6' })).spread).toMatchObject({ vus: 6, addresses: 2, ratePerVu: 10 });
+  });
+
+  it('without K6_LOCAL_IPS the spread runs from one source address and says so', () => {
+    const loop = planIsolation(cfgOf({}));
+    expect(loop.spread).toMatchObject({ vus: 4, localIPs: null, addressList: [], addresses: 1 });
+    expect(loop.spread?.sourceNote).toMatch(/^one source address: K6_LOCAL_IPS is not set \(export K6_LOCAL_IPS=127.0.0.2-127.0.0.5 before k6 run/);
     const remote = readConfig(
       { RUNDUN_BASE_URL: 'https://staging.example.com/v1', RUNDUN_ALLOW_REMOTE: 'yes', RUNDUN_API_KEY: K('a'), RUNDUN_API_KEY_SECONDARY: K('b'), RUNDUN_API_KEY_OTHER_ORG: K('c'), RUNDUN_API_KEY_RATELIMIT: K('d'), RUNDUN_RATE_LIMIT: '100/1m' },
       () => '',
     );
     const p = planIsolation(remote);
-    expect(p.options.localIPs).toBeUndefined();
     expect(p.spread?.key.role).toBe('primary');
+    expect(p.spread?.sourceNote).toBe('one source address: K6_LOCAL_IPS is not set');
   });
 
   it.each<{ name: string; cfg: () => ReturnType<typeof cfgOf>; why: RegExp }>([
@@ -126,7 +157,11 @@ describe('key-isolation plan', () => {
       cfg: () => readConfig({ RUNDUN_BASE_URL: 'http://127.0.0.1:1/v1', RUNDUN_API_KEY_RATELIMIT: K('a'), RUNDUN_API_KEY_SECONDARY: K('b'), RUNDUN_API_KEY_OTHER_ORG: K('c'), RUNDUN_API_KEY: K('a'), RUNDUN_RATE_LIMIT: '10/1s' }, () => ''),
       why: /spread part needs a fourth key.*RUNDUN_SPREAD=off/,
     },
-    { name: 'a bad local address list', cfg: () => cfgOf({ RUNDUN_LOCAL_IPS: 'localhost' }), why: /RUNDUN_LOCAL_IPS: 'localhost' is not an IPv4 address/ },
+    { name: 'a bad K6_LOCAL_IPS', cfg: () => cfgOf({ K6_LOCAL_IPS: 'localhost' }), why: /K6_LOCAL_IPS: 'localhost' is not an IPv4 address or an a-b range/ },
+    { name: 'a K6_LOCAL_IPS range across /24s', cfg: () => cfgOf({ K6_LOCAL_IPS: '127.0.0.250-127.0.1.2' }), why: /range '127.0.0.250-127.0.1.2' must stay within one \/24/ },
+    { name: 'a CIDR K6_LOCAL_IPS (not planned for)', cfg: () => cfgOf({ K6_LOCAL_IPS: '127.0.0.0/30' }), why: /write CIDR blocks as ranges/ },
+    { name: 'fewer spread VUs than addresses', cfg: () => cfgOf({ K6_LOCAL_IPS: '127.0.0.2-127.0.0.9', RUNDUN_SPREAD_VUS: '4' }), why: /RUNDUN_SPREAD_VUS=4 is below the 8 K6_LOCAL_IPS addresses: k6 binds one address per VU/ },
+    { name: 'the old RUNDUN_LOCAL_IPS (k6 never bound it)', cfg: () => cfgOf({ RUNDUN_LOCAL_IPS: '127.0.0.2-127.0.0.5' }), why: /RUNDUN_LOCAL_IPS is not read any more: k6 ignores local addresses in script options. Export K6_LOCAL_IPS/ },
   ])('refuses $name', ({ cfg, why }) => {
     expect(() => planIsolation(cfg())).toThrow(why);
   });
@@ -137,6 +172,14 @@ describe('key-isolation plan', () => {
     ['127.0.0.2-127.0.0.3, 127.0.0.9', 3],
   ])('countAddresses(%j) = %d', (s, n) => {
     expect(countAddresses(s)).toBe(n);
+  });
+
+  it('expandAddresses keeps k6 order (VU n gets entry (n-1) mod count)', () => {
+    expect(expandAddresses('127.0.0.9, 127.0.0.2-127.0.0.3')).toEqual(['127.0.0.9', '127.0.0.2', '127.0.0.3']);
+  });
+
+  it.each(['127.0.0.256', '127.0.0.5-127.0.0.2', '::1', '127.0.0.2-', '127.0.0.2,,127.0.0.3', '127.0.0.0-127.0.1.255', '127.0.0.0-127.0.0.255,127.0.1.0-127.0.1.1'])('expandAddresses refuses %j', (spec) => {
+    expect(() => expandAddresses(spec)).toThrow(/K6_LOCAL_IPS/);
   });
 });
 
@@ -154,6 +197,40 @@ describe('load plans (capacity, soak, spike)', () => {
     expect(p.options.thresholds).toMatchObject({ http_req_duration: ['p(95)<300'], http_req_failed: ['rate<0.01'], dropped_iterations: ['count==0'] });
   });
 
+  it('capacity with RUNDUN_RAMP_DURATION=0: every stage still gets its (0 ms) ramp, so each hold is flat at its rate', () => {
+    const p = planLoad(cfgOf({ RUNDUN_RATE_LIMIT: '20/1s', RUNDUN_STAGES: '10,20,40', RUNDUN_STAGE_DURATION: '10s', RUNDUN_RAMP_DURATION: '0' }), 'capacity');
+    const sc = p.options.scenarios?.capacity as { startRate: number; stages: Array<{ target: number; duration: string }> };
+    expect(sc.stages).toEqual([
+      { target: 10, duration: '0ms' },
+      { target: 10, duration: '10000ms' },
+      { target: 20, duration: '0ms' },
+      { target: 20, duration: '10000ms' },
+      { target: 40, duration: '0ms' },
+      { target: 40, duration: '10000ms' },
+    ]);
+    // k6 reads a 0 ms stage as a jump (ramping_arrival_rate.go: a stage of 0 ns adds no
+    // iterations, then `from = to`); every hold starts and ends at its own target.
+    let from = sc.startRate;
+    for (const [i, st] of sc.stages.entries()) {
+      if (i % 2 === 1) expect([from, st.target], `hold ${st.target}`).toEqual([st.target, st.target]);
+      else expect(parseK6Duration(st.duration)).toBe(0);
+      from = st.target;
+    }
+    expect(p.plateaus.map((x) => [x.fromMs, x.toMs])).toEqual([[0, 10_000], [10_000, 20_000], [20_000, 30_000]]);
+    // The arrivals (the emulator integrates the stages as k6's executor does): each plateau gets
+    // its full rate, evenly spaced, from its first second. Without the 0 ms stages the first
+    // plateau would ramp 0 -> 10/s and deliver half of that.
+    const times = arrivalTimes({ executor: 'ramping-arrival-rate', ...sc });
+    for (const [i, pl] of p.plateaus.entries()) {
+      const inPlateau = times.filter((t) => t >= pl.fromMs && t < pl.toMs);
+      expect(inPlateau.length, pl.label).toBe((pl.rps * (pl.toMs - pl.fromMs)) / 1000);
+      const firstSecond = inPlateau.filter((t) => t < pl.fromMs + 1000).length;
+      expect(firstSecond, `${pl.label}, stage ${i + 1}`).toBe(pl.rps);
+    }
+    const unramped = arrivalTimes({ executor: 'ramping-arrival-rate', startRate: 0, timeUnit: '1s', stages: sc.stages.filter((_, i) => i % 2 === 1) });
+    expect(unramped.filter((t) => t < 10_000).length).toBe(50);
+  });
+
   it.each<{ name: string; env: Env; text?: string; why: RegExp }>([
     { name: 'a pool too small for the peak rate', env: { RUNDUN_RATE_LIMIT: '20/1s', RUNDUN_STAGES: '10,100' }, why: /load.key-pool-sufficient: key pool too small: 100 rps .* needs 10 keys, have 8/ },
     { name: 'no limit to size the pool with', env: {}, text: JSON.stringify({ ...JSON.parse(fixtures()), rateLimit: undefined }), why: /size the key pool from the per-key limit: set RUNDUN_RATE_LIMIT/ },
@@ -161,6 +238,43 @@ describe('load plans (capacity, soak, spike)', () => {
     { name: 'a write share above 25 %', env: { RUNDUN_WRITE_SHARE: '0.5' }, why: /RUNDUN_WRITE_SHARE must be within 0..0.25/ },
   ])('capacity refuses $name', ({ env, text, why }) => {
     expect(() => planLoad(cfgOf(env, text), 'capacity')).toThrow(why);
+  });
+
+  // Sizing against staging-like latency: drops (dropped_iterations count==0) must not happen
+  // while requests stay within the SLO. At most ceil(rps × latency) + 1 iterations overlap then.
+  it.each([
+    { rps: 10, sloMs: 300, needed: 6, pre: 6, max: 20 },
+    { rps: 40, sloMs: 300, needed: 24, pre: 24, max: 48 },
+    { rps: 100, sloMs: 300, needed: 60, pre: 60, max: 120 },
+    { rps: 200, sloMs: 300, needed: 120, pre: 120, max: 240 },
+    { rps: 5, sloMs: 100, needed: 5, pre: 5, max: 20 },
+    { rps: 1000, sloMs: 50, needed: 100, pre: 100, max: 1000 },
+  ])('vuSizing: $rps rps with a p95 SLO of $sloMs ms pre-allocates $pre, up to $max', ({ rps, sloMs, needed, pre, max }) => {
+    const v = vuSizing(rps, sloMs);
+    expect(v).toEqual({ needed, preAllocatedVUs: pre, maxVUs: max, warning: null });
+    // Within the SLO (100-300 ms on staging): what overlaps at the peak fits the pre-allocated VUs.
+    for (const latencyMs of [sloMs / 3, sloMs / 2, sloMs]) expect(Math.ceil((rps * latencyMs) / 1000) + 1, `${latencyMs} ms`).toBeLessThanOrEqual(v.preAllocatedVUs);
+  });
+
+  it('vuSizing: RUNDUN_MAX_VUS below what the SLO needs caps pre-allocation and warns', () => {
+    const v = vuSizing(100, 300, 40);
+    expect(v).toMatchObject({ needed: 60, preAllocatedVUs: 40, maxVUs: 40 });
+    expect(v.warning).toMatch(/RUNDUN_MAX_VUS=40 is below the 60 VUs that 100 rps keeps busy at twice the p95 SLO \(300 ms\): iterations may be dropped/);
+    const p = planLoad(cfgOf({ RUNDUN_RATE_LIMIT: 'off', RUNDUN_STAGES: '100', RUNDUN_MAX_VUS: '40' }, fixtures(null)), 'capacity');
+    expect(p.options.scenarios?.capacity).toMatchObject({ preAllocatedVUs: 40, maxVUs: 40 });
+    expect(p.vus.warning).not.toBeNull();
+  });
+
+  it('the load plans size their VUs from the peak rate and the SLO', () => {
+    const env = { RUNDUN_RATE_LIMIT: 'off', RUNDUN_SLO_P95_MS: '250' };
+    const cap = planLoad(cfgOf({ ...env, RUNDUN_STAGES: '10,100,60' }, fixtures(null)), 'capacity');
+    expect(cap.options.scenarios?.capacity).toMatchObject({ preAllocatedVUs: 50, maxVUs: 100 });
+    const soak = planLoad(cfgOf({ ...env, RUNDUN_SOAK_RATE: '30' }, fixtures(null)), 'soak');
+    expect(soak.options.scenarios?.soak).toMatchObject({ preAllocatedVUs: 15, maxVUs: 30 });
+    const spike = planLoad(cfgOf({ ...env, RUNDUN_BASE_RATE: '5', RUNDUN_SPIKE_RATE: '80' }, fixtures(null)), 'spike');
+    expect(spike.options.scenarios?.spike).toMatchObject({ preAllocatedVUs: 40, maxVUs: 80 });
+    // The threshold stays strict.
+    expect(cap.options.thresholds?.dropped_iterations).toEqual(['count==0']);
   });
 
   it('rate limiting off: any pool will do', () => {
@@ -196,12 +310,14 @@ describe('load plans (capacity, soak, spike)', () => {
 
 describe('plan options are valid k6 options', () => {
   const exports = ['rateLimit', 'honour', 'tightness', 'throttledKey', 'bystanderKey', 'spreadKey', 'load'];
-  const metrics = new Map([['spread_sent', 'counter'], ['spread_accepted', 'counter'], ['throttled_requests', 'counter']] as const);
+  const metrics = new Map([['spread_sent', 'counter'], ['spread_accepted', 'counter'], ['throttled_requests', 'counter'], ['rule_verdicts', 'counter']] as const);
   it.each([
     ['rate-limit', () => planRateLimit(cfgOf({})).options],
     ['rate-limit (discovery)', () => planRateLimit(cfgOf({}, fixtures(null))).options],
     ['retry-after', () => planRetryAfter(cfgOf({})).options],
     ['key-isolation', () => planIsolation(cfgOf({})).options],
+    ['key-isolation (K6_LOCAL_IPS)', () => planIsolation(cfgOf({ K6_LOCAL_IPS: '127.0.0.2-127.0.0.5' })).options],
+    ['capacity (no ramp)', () => planLoad(cfgOf({ RUNDUN_RATE_LIMIT: '20/1s', RUNDUN_RAMP_DURATION: '0' }), 'capacity').options],
     ['capacity', () => planLoad(cfgOf({ RUNDUN_RATE_LIMIT: '20/1s' }), 'capacity').options],
     ['soak', () => planLoad(cfgOf({ RUNDUN_RATE_LIMIT: '20/1s' }), 'soak').options],
     ['spike', () => planLoad(cfgOf({ RUNDUN_RATE_LIMIT: '20/1s' }), 'spike').options],

@@ -17,11 +17,19 @@ const k6: K6 | null = 'missing' in found ? null : found;
 const reason = 'missing' in found ? `k6 not available (${found.missing}): real-k6 integration tests skipped` : '';
 if (!k6) console.log(reason);
 
+/**
+ * key-isolation's spread part over 127.0.0.2-5. k6 binds local addresses only from its own
+ * environment or flags (never from script options), and the script plans from __ENV: so both
+ * --local-ips for k6 and -e K6_LOCAL_IPS for the script (a shell `K6_LOCAL_IPS=… k6 run` does both).
+ */
+const LOCAL_IPS = '127.0.0.2-127.0.0.5';
+const EXTRA_ARGS: Record<string, string[]> = { 'key-isolation': ['--local-ips', LOCAL_IPS] };
+
 const SHORT: Record<string, Record<string, string>> = {
   smoke: {},
   'rate-limit': { RUNDUN_UNDER_DURATION: '1500ms', RUNDUN_OVER_DURATION: '5s' },
   'retry-after': { RUNDUN_DURATION: '5s' },
-  'key-isolation': {},
+  'key-isolation': { K6_LOCAL_IPS: LOCAL_IPS },
 };
 
 async function runReal(scenario: string, spec: TargetSpec, env: Record<string, string> = {}) {
@@ -29,7 +37,7 @@ async function runReal(scenario: string, spec: TargetSpec, env: Record<string, s
   const target = await startTarget(spec);
   const reports = mkdtempSync(join(tmpdir(), 'rundun-real-k6-'));
   try {
-    const r = await runK6(k6 as K6, bundles.files[scenario] as string, { RUNDUN_FIXTURES: target.fixturesFile, RUNDUN_REPORT_DIR: reports, ...SHORT[scenario], ...env }, { timeoutMs: 150_000, cwd: ROOT });
+    const r = await runK6(k6 as K6, bundles.files[scenario] as string, { RUNDUN_FIXTURES: target.fixturesFile, RUNDUN_REPORT_DIR: reports, ...SHORT[scenario], ...env }, { timeoutMs: 150_000, cwd: ROOT, extraArgs: EXTRA_ARGS[scenario] ?? [] });
     const out = `${r.stdout}\n${r.stderr}`;
     for (const key of target.secrets) expect(out.includes(key), 'a key leaked into k6 output').toBe(false);
     const junit = join(reports, `${scenario}.junit.xml`);

@@ -35,6 +35,20 @@ describe('thresholdResults', () => {
     expect(r[3]?.rule).toBeUndefined();
   });
 
+  it('a Rate with no samples (k6 passed its threshold without judging): reported as not judged, no value', () => {
+    const d = data();
+    d.metrics['checks{rule:ratelimit.retry-after-present}'] = { type: 'rate', contains: 'default', values: { rate: 0, passes: 0, fails: 0 }, thresholds: { 'rate==1': { ok: true } } };
+    d.metrics['rule_verdicts{rule:ratelimit.retry-after-present}'] = { type: 'counter', contains: 'default', values: { count: 0, rate: 0 }, thresholds: { 'count>=1': { ok: false } } };
+    const r = thresholdResults(d);
+    expect(r.find((x) => x.key === 'checks{rule:ratelimit.retry-after-present}')).toMatchObject({ ok: true, noSamples: true, rule: 'ratelimit.retry-after-present' });
+    expect(r.find((x) => x.key === 'checks{rule:ratelimit.retry-after-present}')?.actual).toBeUndefined();
+    expect(r.find((x) => x.key === 'rule_verdicts{rule:ratelimit.retry-after-present}')).toMatchObject({ ok: false, actual: 0, rule: 'ratelimit.retry-after-present' });
+    expect(r.find((x) => x.key === 'checks{rule:ratelimit.under-limit-no-429}')?.noSamples).toBeUndefined();
+    const text = toTextSummary(d, { scenario: 'rate-limit' });
+    expect(text).toContain('ok   checks{rule:ratelimit.retry-after-present} rate==1  [no samples: not judged]');
+    expect(text).toContain('FAIL rule_verdicts{rule:ratelimit.retry-after-present} count>=1  [count=0]');
+  });
+
   it('outcome: FAIL on any crossed threshold, and when there are none at all', () => {
     expect(outcome(data())).toEqual({ pass: false, total: 4, crossed: 2 });
     expect(outcome({ metrics: {} }).pass).toBe(false);

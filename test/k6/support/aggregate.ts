@@ -1,6 +1,11 @@
 // Metrics of an emulated run: aggregation of raw samples into k6's summary values, threshold
-// evaluation as k6 does it at the end of a run (empty sinks ARE evaluated then: an empty Rate
-// has rate 0, an empty Counter count 0), and the `data` object handleSummary receives.
+// evaluation as k6 does it at the end of a run, and the `data` object handleSummary receives.
+// Empty sinks, as k6 1.x treats them (metrics/engine/engine.go evaluates every threshold at the
+// end, empty or not; metrics/thresholds.go fills the values it has): an empty Counter has
+// count 0 and its thresholds are judged on it; an empty Rate has NO rate value, and
+// Threshold.runNoTaint passes a threshold whose value is missing ("no samples... safe to
+// ignore", k6 issue #4283), so `rate==1` on a Rate nobody added to PASSES. The summary still
+// shows such a Rate as 0 % (0 of 0).
 import { aggregateValue, aggregationFits, compare, parseThresholdExpression, parseThresholdKey, thresholdSource, type ThresholdEntry } from '../../../lib/k6-thresholds';
 import type { K6Group, K6MetricSummary, K6SummaryData } from '../../../lib/k6-summary';
 import { percentile } from '../../../lib/stats';
@@ -140,8 +145,9 @@ export function evaluate(
       const values = info.type === 'trend' && expr.aggregation.startsWith('p(') && summary.values[expr.aggregation] === undefined
         ? { ...summary.values, ...metricValues('trend', list.map((s) => s.value), durationMs, [expr.aggregation]) }
         : summary.values;
-      const actual = aggregateValue(values, expr.aggregation);
-      const ok = actual !== undefined && compare(actual, expr.op, expr.value);
+      // k6 has no `rate` for an empty Rate sink, and a threshold without its value passes.
+      const actual = info.type === 'rate' && list.length === 0 ? undefined : aggregateValue(values, expr.aggregation);
+      const ok = actual === undefined || compare(actual, expr.op, expr.value);
       summary.thresholds[source] = { ok };
       thresholds.push({ key, expression: source, ok, actual });
     }

@@ -126,6 +126,7 @@ class Vu {
     this.header = new Int32Array(shared, 0, 2);
     this.data = new Uint8Array(shared, SAB_HEADER_BYTES);
     const ips = state.localIPs;
+    // k6 (js/runner.go): VU n binds LocalIPs.Pool.GetIP(n - 1); the setup/teardown VU 0 the first.
     const localAddress = ips.length > 0 ? ips[(Math.max(1, id) - 1) % ips.length] : undefined;
     // One keep-alive connection per VU, as k6 keeps per-VU connections (and per-VU local IPs).
     this.agent = new Agent({ keepAlive: true, maxSockets: 1, ...(localAddress ? { localAddress } : {}) });
@@ -375,7 +376,7 @@ export async function run(bundle: EmulatorBundle, env: Record<string, string>, r
   const t0 = Date.now();
   const workerPath = await workerEntry();
   const hardDeadline = t0 + (runOpts.timeoutMs ?? 120_000);
-  // The control VU loads first: options decide everything else (localIPs, scenarios).
+  // The control VU loads first: options decide everything else (scenarios, thresholds).
   const state = newState([]);
   const probeVu = new Vu(0, bundle, workerPath, env, false, state);
   const first = await probeVu.ready.promise;
@@ -395,8 +396,10 @@ export async function run(bundle: EmulatorBundle, env: Record<string, string>, r
     await probeVu.terminate();
     return { ...base(), exitCode: 107, initError: first.message };
   }
-  const options = first.options as { scenarios?: Record<string, ScenarioSpec>; thresholds?: Record<string, ThresholdEntry[]>; summaryTrendStats?: string[]; localIPs?: string };
-  state.localIPs = expandLocalIPs(options.localIPs);
+  const options = first.options as { scenarios?: Record<string, ScenarioSpec>; thresholds?: Record<string, ThresholdEntry[]>; summaryTrendStats?: string[] };
+  // As k6: local addresses come only from its environment (K6_LOCAL_IPS; `env` stands for the
+  // shell environment k6 also passes to __ENV), never from script options (lib/options.go: json:"-").
+  state.localIPs = expandLocalIPs(env.K6_LOCAL_IPS);
   for (const m of first.metrics) state.registry.set(m.name, { type: m.type, isTime: m.isTime });
   const control = probeVu;
 

@@ -34,14 +34,17 @@ export const EXECUTORS: Record<string, { required: Record<string, FieldKind>; op
 };
 
 const TOP_LEVEL = new Set([
-  'scenarios', 'thresholds', 'summaryTrendStats', 'summaryTimeUnit', 'localIPs', 'setupTimeout', 'teardownTimeout', 'handleSummaryTimeout',
+  'scenarios', 'thresholds', 'summaryTrendStats', 'summaryTimeUnit', 'setupTimeout', 'teardownTimeout', 'handleSummaryTimeout',
   'discardResponseBodies', 'noConnectionReuse', 'noVUConnectionReuse', 'userAgent', 'tags', 'insecureSkipTLSVerify', 'hosts', 'dns',
   'batch', 'batchPerHost', 'maxRedirects', 'minIterationDuration', 'throw', 'systemTags', 'noCookiesReset', 'blockHostnames',
 ]);
 const SHORTCUTS = new Set(['vus', 'duration', 'iterations', 'stages']);
 const SCENARIO_NAME = /^[0-9a-zA-Z_-]+$/;
 const TREND_STAT = /^(avg|min|med|max|count|p\(\d+(\.\d+)?\))$/;
-const LOCAL_IPS = /^\d+\.\d+\.\d+\.\d+(-\d+\.\d+\.\d+\.\d+)?(,\s*\d+\.\d+\.\d+\.\d+(-\d+\.\d+\.\d+\.\d+)?)*$/;
+/** Options k6 reads from the command line or environment only: in script options they are silently ignored. */
+const NOT_FROM_SCRIPT: Record<string, string> = {
+  localIPs: "k6 ignores it in script options (lib/options.go: LocalIPs is json:\"-\"); set K6_LOCAL_IPS in k6's environment or pass --local-ips",
+};
 
 export interface ScriptFacts {
   /** Names of the functions the module exports. */
@@ -177,6 +180,7 @@ export function checkOptions(options: unknown, facts: ScriptFacts): string[] {
   const o = options as Record<string, unknown>;
   for (const k of Object.keys(o)) {
     if (SHORTCUTS.has(k)) problems.push(`options.${k}: use scenarios, not the ${k} shortcut`);
+    else if (NOT_FROM_SCRIPT[k]) problems.push(`options.${k}: ${NOT_FROM_SCRIPT[k]}`);
     else if (!TOP_LEVEL.has(k)) problems.push(`options.${k}: unknown option`);
   }
   if (typeof o.scenarios !== 'object' || o.scenarios === null || Object.keys(o.scenarios).length === 0) problems.push('options.scenarios: at least one scenario is required');
@@ -186,7 +190,6 @@ export function checkOptions(options: unknown, facts: ScriptFacts): string[] {
   if (o.summaryTrendStats !== undefined) {
     if (!Array.isArray(o.summaryTrendStats) || o.summaryTrendStats.some((s) => typeof s !== 'string' || !TREND_STAT.test(s))) problems.push(`options.summaryTrendStats: each stat is avg, min, med, max, count or p(N)`);
   }
-  if (o.localIPs !== undefined && (typeof o.localIPs !== 'string' || !LOCAL_IPS.test(o.localIPs))) problems.push(`options.localIPs: '${String(o.localIPs)}' is not an address, a range a-b, or a comma list`);
   for (const k of ['setupTimeout', 'teardownTimeout', 'handleSummaryTimeout']) if (o[k] !== undefined) checkField(`options.${k}`, 'posDuration', o[k], problems);
   return problems;
 }

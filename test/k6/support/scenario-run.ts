@@ -64,6 +64,17 @@ export function verdicts(r: RunResult): Record<string, boolean> {
 }
 
 export const ruleKey = (rule: string) => `checks{rule:${rule}}`;
+/** The threshold that fails a rule no verdict was recorded for (k6 passes an empty Rate). */
+export const verdictCountKey = (rule: string) => `rule_verdicts{rule:${rule}}`;
+
+/** A rule's outcome as k6 decides it: its checks held AND enough verdicts were recorded; undefined when not judged. */
+export function ruleVerdict(r: RunResult, rule: string): boolean | undefined {
+  const v = verdicts(r);
+  const checks = v[ruleKey(rule)];
+  const count = v[verdictCountKey(rule)];
+  if (checks === undefined && count === undefined) return undefined;
+  return checks !== false && count !== false;
+}
 
 const RULE_IDS = new Set(contract.rules.map((r) => r.id));
 
