@@ -1,7 +1,7 @@
 // Schema validation for Node code and k6 bundles alike. The validators are precompiled by
 // scripts/build-validators.mjs (k6 cannot compile schemas at run time), so this module only
 // picks one and translates its errors; nothing is allocated per schema per call.
-import { lax, strict, type ValidateFunction, type ValidationError } from './generated/validators';
+import { lax, type ValidateFunction, type ValidationError } from './generated/validators';
 
 export type SchemaName = 'Template' | 'Run' | 'CreateRunRequest' | 'Error' | 'Pagination' | 'TemplateList' | 'RunList';
 
@@ -17,9 +17,9 @@ export interface SchemaIssue {
 
 // Typed against SchemaName: a schema added to or missing from the build fails to compile here.
 const laxValidators: Readonly<Record<SchemaName, ValidateFunction>> = lax;
-const strictValidators: Readonly<Record<SchemaName, ValidateFunction>> = strict;
 
-function pick(table: Readonly<Record<SchemaName, ValidateFunction>>, name: SchemaName): ValidateFunction {
+/** The validator for `name` in a table; throws on a name that is not a schema. */
+export function pick(table: Readonly<Record<SchemaName, ValidateFunction>>, name: SchemaName): ValidateFunction {
   const fn = Object.hasOwn(table, name) ? table[name] : undefined;
   if (fn === undefined) throw new Error(`unknown schema name: ${String(name)}`);
   return fn;
@@ -34,27 +34,6 @@ export function validate(name: SchemaName, doc: unknown): SchemaIssue[] {
   const fn = pick(laxValidators, name);
   if (fn(doc)) return [];
   return (fn.errors ?? []).map(issueOf);
-}
-
-const escapePointer = (s: string): string => s.replace(/~/g, '~0').replace(/\//g, '~1');
-
-/**
- * JSON pointers of the properties of `doc` that schema `name` does not know (API drift), e.g.
- * '/data/3/colour'. [] when there are none, and also when `doc` fails the lax
- * schema: drift is only meaningful on an otherwise valid document (report the issues instead).
- */
-export function unknownProperties(name: SchemaName, doc: unknown): string[] {
-  if (!pick(laxValidators, name)(doc)) return [];
-  const fn = pick(strictValidators, name);
-  if (fn(doc)) return [];
-  const out: string[] = [];
-  for (const e of fn.errors ?? []) {
-    // The strict variants differ from the lax ones only by these two keywords.
-    const prop = e.keyword === 'additionalProperties' ? e.params['additionalProperty']
-      : e.keyword === 'unevaluatedProperties' ? e.params['unevaluatedProperty'] : undefined;
-    if (typeof prop === 'string') out.push(`${e.instancePath}/${escapePointer(prop)}`);
-  }
-  return out;
 }
 
 /**

@@ -14,4 +14,4 @@ export declare function strictVariant<T extends Record<string, unknown>>(schema:
 export declare function buildValidators(
   root: string,
   options?: { outDir?: string },
-): Promise<{ outFile: string; bytes: number; ms: number }>;
+): Promise<{ outFile: string; strictOutFile: string; bytes: number; strictBytes: number; ms: number }>;

@@ -1,6 +1,7 @@
 // Passive checks: run on every response the suite receives, in every probe. One function per
 // rule, registered by rule id. Each returns null (holds) or a failure message.
-import { validate, unknownProperties } from '../../lib/validate';
+import { validate } from '../../lib/validate';
+import { unknownProperties } from '../../lib/drift';
 import { parseRetryAfter, judgeRetryAfter } from '../../lib/retry-after';
 import type { ResolvedContract } from '../../lib/contract';
 import type { Exchange } from './exchange';

@@ -102,18 +102,23 @@ describe('buildValidators', () => {
     expect(code).not.toMatch(/^\s*import[\s{*]/m);
     expect(code).not.toMatch(/\bimport\s*\(/);
     const dts = readFileSync(join(outDir, 'validators.d.ts'), 'utf8');
+    const strictDts = readFileSync(join(outDir, 'validators-strict.d.ts'), 'utf8');
+    expect(readFileSync(built.strictOutFile, 'utf8')).not.toMatch(/^\s*import[\s{*]/m);
     for (const name of Object.keys(apiSchemaFiles)) {
       expect(dts).toContain(`export declare const validate${name}: ValidateFunction;`);
-      expect(dts).toContain(`export declare const validate${name}Strict: ValidateFunction;`);
+      expect(strictDts).toContain(`export declare const validate${name}Strict: ValidateFunction;`);
     }
   });
 
   it('runs in a bare JavaScript context: no require, no process, no Node or DOM globals', async () => {
     // Same idea as k6's runtime: only the ECMAScript built-ins exist.
-    const { code: iife } = await transform(code, { format: 'iife', globalName: 'generated', target: 'es2022' });
-    const sandbox: Record<string, unknown> = {};
-    runInNewContext(`${iife}\nglobalThis.result = generated;`, sandbox);
-    const mod = sandbox['result'] as { lax: Record<string, (d: unknown) => boolean>; strict: Record<string, (d: unknown) => boolean> };
+    const load = async (text: string) => {
+      const { code: iife } = await transform(text, { format: 'iife', globalName: 'generated', target: 'es2022' });
+      const sandbox: Record<string, unknown> = {};
+      runInNewContext(`${iife}\nglobalThis.result = generated;`, sandbox);
+      return sandbox['result'] as Record<string, Record<string, (d: unknown) => boolean>>;
+    };
+    const mod = { lax: (await load(code))['lax']!, strict: (await load(readFileSync(built.strictOutFile, 'utf8')))['strict']! };
     const error = { error: 'run_not_found', message: 'm' };
     expect(mod.lax['Error']?.(error)).toBe(true);
     expect(mod.lax['Error']?.({ error: 'Bad' })).toBe(false);
@@ -121,18 +126,24 @@ describe('buildValidators', () => {
     expect(Object.keys(mod.lax).sort()).toEqual(Object.keys(apiSchemaFiles).sort());
   });
 
-  it('lets lib/validate.ts bundle for k6 and run in a bare context', async () => {
-    // What a k6 scenario gets: lib/validate.ts plus the generated module, bundled for a browser-like engine.
-    const out = await build({
-      absWorkingDir: root, entryPoints: ['lib/validate.ts'], bundle: true, write: false, format: 'iife',
-      globalName: 'validateModule', platform: 'browser', target: 'es2022', logLevel: 'silent',
-    });
-    const sandbox: Record<string, unknown> = {};
-    runInNewContext(`${out.outputFiles[0]?.text}\nglobalThis.result = validateModule;`, sandbox);
-    const mod = sandbox['result'] as typeof import('../../lib/validate');
-    expect(mod.validate('Pagination', { total: 0, page: 1, per_page: 50, next_page: 1 })).toEqual([
+  it('lets lib/validate.ts and lib/drift.ts bundle for k6 and run in a bare context', async () => {
+    // What a k6 scenario gets: the module plus the generated code, bundled for a browser-like engine.
+    const bundle = async (entry: string) => {
+      const out = await build({
+        absWorkingDir: root, entryPoints: [entry], bundle: true, write: false, format: 'iife',
+        globalName: 'm', platform: 'browser', target: 'es2022', logLevel: 'silent',
+      });
+      const sandbox: Record<string, unknown> = {};
+      runInNewContext(`${out.outputFiles[0]?.text}\nglobalThis.result = m;`, sandbox);
+      return { text: out.outputFiles[0]!.text, mod: sandbox['result'] };
+    };
+    const v = await bundle('lib/validate.ts');
+    expect((v.mod as typeof import('../../lib/validate')).validate('Pagination', { total: 0, page: 1, per_page: 50, next_page: 1 })).toEqual([
       { path: '/next_page', message: 'must be >= 2' },
     ]);
-    expect(mod.unknownProperties('Error', { error: 'x', message: 'm', hint: 'h' })).toEqual(['/hint']);
+    // Validation alone does not carry the strict variants.
+    expect(v.text).not.toMatch(/validate\w*Strict|strict\//);
+    const d = await bundle('lib/drift.ts');
+    expect((d.mod as typeof import('../../lib/drift')).unknownProperties('Error', { error: 'x', message: 'm', hint: 'h' })).toEqual(['/hint']);
   });
 });
