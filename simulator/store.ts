@@ -2,21 +2,9 @@
 // and each org's run quota. Template responses are serialized once, because templates never
 // change; a run is serialized once when created.
 import { seededUuid, newRunId } from './ids';
+import type { Run, Template } from '../lib/api-types';
 
-export interface Template {
-  id: string;
-  name: string;
-  description?: string;
-  created_at: string;
-}
-
-export interface Run {
-  id: string;
-  template_id: string;
-  expires_in_hours: number;
-  created_at: string;
-  expires_at: string;
-}
+export type { Run, Template };
 
 interface StoredRun {
   run: Run;

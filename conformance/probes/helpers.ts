@@ -1,22 +1,9 @@
 // Small helpers shared by the probes.
 import { randomUUID } from 'node:crypto';
 import type { ProbeContext } from '../engine/probe';
+import type { Page, Run, Template } from '../../lib/api-types';
 
-export interface Template {
-  id: string;
-  name: string;
-}
-export interface Run {
-  id: string;
-  template_id: string;
-  expires_in_hours: number;
-  created_at: string;
-  expires_at: string;
-}
-export interface Page<T> {
-  data: T[];
-  pagination: { total: number; page: number; per_page: number; next_page: number | null };
-}
+export type { Page, Run, Template };
 
 /** A well-formed id that no server has issued. */
 export const unknownId = (prefix: 't' | 'r') => `${prefix}-${randomUUID()}`;
