@@ -49,7 +49,9 @@ export async function walkPages<T extends { id: string }>(
     ctx.expectStatus('status.200-success', ex, 200, `GET ${path}${q}`);
     const body = ctx.expectBody<Page<T>>('pagination.envelope-schema', ex, path === '/runs' ? 'RunList' : 'TemplateList');
     pages.push(body);
-    if (page === 1) maxPages = Math.min(WALK_CEILING, Math.ceil(body.pagination.total / Math.max(1, perPage ?? ctx.params.perPageDefault)) + 1);
+    // The page size the server says it used: a default other than the contract's is judged by
+    // pagination.default-per-page, not mistaken here for a next_page that never ends.
+    if (page === 1) maxPages = Math.min(WALK_CEILING, Math.ceil(body.pagination.total / Math.max(1, body.pagination.per_page || perPage || ctx.params.perPageDefault)) + 1);
     // A page reached through next_page must hold items: a next_page on the last page leads here.
     if (page > 1 && body.data.length === 0)
       ctx.fail('pagination.next-page', `page ${page - 1} had next_page ${page}, but page ${page} is empty: next_page was set on the last page`, exchanges.slice(-2));

@@ -27,10 +27,13 @@ export const resourceProbes: Probe[] = [
     async run(ctx) {
       const list = await ctx.call('GET', '/templates', { key: ctx.key('primary') });
       ctx.expectStatus('status.200-success', list, 200, 'list templates');
+      // Ids first, on the raw body: the schema's id pattern would otherwise report them only
+      // as a generic envelope failure.
+      const rawIds = ((list.json as { data?: unknown } | undefined)?.data as Array<{ id?: unknown }> | undefined ?? []).map((t) => t?.id);
+      const bad = Array.isArray(rawIds) ? rawIds.filter((id) => typeof id !== 'string' || !/^t-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id)) : [];
+      ctx.check('ids.format', bad.length === 0, bad.length ? `template ids not 't-' + lowercase UUID: ${bad.slice(0, 3).map(String).join(', ')}` : 'template ids well-formed', [list]);
       const page = ctx.expectBody<Page<Template>>('envelope.collection', list, 'TemplateList');
       if (page.data.length === 0) ctx.skip('the primary org has no templates');
-      const bad = page.data.filter((t) => !/^t-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(t.id));
-      ctx.check('ids.format', bad.length === 0, bad.length ? `template ids not 't-' + lowercase UUID: ${bad.slice(0, 3).map((t) => t.id).join(', ')}` : 'template ids well-formed', [list]);
       const first = page.data[0]!;
       const one = await ctx.call('GET', `/templates/${first.id}`, { key: ctx.key('primary') });
       ctx.expectStatus('status.200-success', one, 200, 'get template');

@@ -146,6 +146,28 @@ const CASES: Case[] = [
         return st.throttled && r.path === '/v1/templates?per_page=1' && res.status === 200 ? { ...res, status: 429, headers: { ...res.headers, 'retry-after': '1' }, body: '{"error":"rate_limited","message":"slow down"}' } : res;
       },
     } },
+  // every remaining rule, one breakage each
+  { name: 'list without its pagination object', probe: 'templates.list-and-get', rule: 'envelope.collection', message: /pagination/,
+    breakage: { response: (r, res) => (r.path === '/v1/templates' ? withJson(res, (d) => ({ data: d.data })) : res) } },
+  { name: 'upper-case template ids', probe: 'templates.list-and-get', rule: 'ids.format', message: /template ids not 't-' \+ lowercase UUID: T-/,
+    breakage: { response: (r, res) => (r.path === '/v1/templates' ? withJson(res, (d) => ({ ...d, data: d.data.map((t: { id: string }) => ({ ...t, id: t.id.toUpperCase() })) })) : res) } },
+  { name: 'missing required field accepted as a validation error', probe: 'runs.missing-field', rule: 'status.400-bad-request', message: /expected 400, got 422/,
+    breakage: { response: (r, res) => (r.method === 'POST' && res.status === 400 ? { ...res, status: 422, body: '{"error":"validation_failed","message":"x"}' } : res) } },
+  { name: '401 with the wrong error code', probe: 'auth.missing-header', rule: 'status.401-unauthorized', message: /expected error code unauthorized, got "forbidden"/,
+    breakage: { response: (_r, res) => (res.status === 401 ? withJson(res, (d) => ({ ...d, error: 'forbidden' })) : res) } },
+  { name: 'unknown template id answered 200', probe: 'templates.unknown-id', rule: 'status.404-not-found', message: /expected 404, got 200/,
+    breakage: { response: (r, res) => (/^\/v1\/templates\/t-/.test(r.path) && res.status === 404 ? { ...res, status: 200, body: '{"id":"t-00000000-0000-4000-8000-000000000000","name":"ghost","created_at":"2026-01-01T00:00:00Z"}' } : res) } },
+  { name: 'a throttled create answered 503', probe: 'ratelimit.burst-and-recover', rule: 'status.429-rate-limited', message: /POST \/runs while the key is throttled → 503/,
+    sim: { rateLimit: { limit: 10, windowMs: 1000, algorithm: 'fixed-window' } },
+    breakage: { response: (r, res) => (r.method === 'POST' && res.status === 429 ? { ...res, status: 503, body: '{"error":"unavailable","message":"busy"}' } : res) } },
+  { name: 'a status outside the reference table', probe: 'status.unknown-route', rule: 'status.in-table', message: /status 405 is not one of the reference's ten codes/,
+    breakage: { response: (r, res) => (r.method === 'DELETE' ? { ...res, status: 405 } : res) } },
+  { name: 'default per_page other than 50', probe: 'pagination.templates', rule: 'pagination.default-per-page', message: /per_page 25 \(contract default 50\)/,
+    breakage: { request: (r) => (r.path.startsWith('/v1/templates?page=') && !r.path.includes('per_page') ? { ...r, path: `${r.path}&per_page=25` } : r) } },
+  { name: 'a short page before the last', probe: 'pagination.templates', rule: 'pagination.full-pages', message: /page 2 holds 6 items, expected 7/,
+    breakage: { response: (r, res) => (r.path === '/v1/templates?page=2&per_page=7' ? withJson(res, (d) => ({ ...d, data: d.data.slice(1) })) : res) } },
+  { name: 'expires_in_hours out of range accepted', probe: 'runs.validation', rule: 'runs.expires-in-hours-range', message: /expires_in_hours 169 → 201/,
+    breakage: { request: (r) => (r.method === 'POST' && r.body.includes('"expires_in_hours":169') ? { ...r, body: r.body.replace('169', '168') } : r) } },
   // transport
   { name: 'dropped connection', probe: 'templates.list-and-get', rule: 'status.200-success', message: /no response: (ECONNRESET|socket hang up|error)/i,
     breakage: { transport: (r) => (r.path === '/v1/templates' ? 'drop' : undefined) } },
@@ -164,6 +186,18 @@ describe('each conformance check fails on a server that breaks its rule', () => 
     // Evidence is attached and never holds a key in full.
     const evidence = JSON.stringify(onRule.flatMap((o) => o.evidence));
     expect(evidence).not.toMatch(/rdk_live_[A-Za-z0-9]{32}/);
+  });
+});
+
+describe('additive changes: unknown fields never fail a check, they are listed as drift', () => {
+  it('probes pass against a server that adds properties everywhere', async () => {
+    const addFields = (doc: unknown): unknown =>
+      Array.isArray(doc) ? doc.map(addFields) : doc && typeof doc === 'object' ? { ...Object.fromEntries(Object.entries(doc).map(([k, v]) => [k, addFields(v)])), x_new: 1 } : doc;
+    for (const probe of ['templates.list-and-get', 'runs.create-read', 'pagination.runs', 'runs.unknown-id']) {
+      const r = await runAgainst(probe, { response: (_r, res) => withJson(res, addFields) });
+      expect(r.status, `${probe}: ${r.reason}`).toBe('pass');
+      if (probe !== 'runs.unknown-id') expect(r.drift.map((d) => d.path)).toContain('/x_new');
+    }
   });
 });
 
