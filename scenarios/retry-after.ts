@@ -92,18 +92,30 @@ function waitSeconds(d: Driver, hit: Hit): number | null {
   return hit.ra.delaySeconds;
 }
 
+/**
+ * Drives the key into its next 429 and reads the wait it announces, skipping 429s whose
+ * Retry-After cannot be honoured; null when the phase is over (or the wait is unusable).
+ */
+function nextEpisode(d: Driver, end: number): { hit: Hit; wait: number } | null {
+  while (Date.now() < end) {
+    const hit = driveInto429(d, end);
+    if (hit === null) return null;
+    const wait = waitSeconds(d, hit);
+    if (wait === null) continue;
+    if (Number.isNaN(wait)) return null;
+    return { hit, wait };
+  }
+  return null;
+}
+
 export function honour(): void {
   const ref = plan.honourKeys[exec.scenario.iterationInTest % plan.honourKeys.length] as KeyRef;
   const d = driver(ref, 'honour');
   const end = Date.now() + plan.durationMs;
   const episodes: Episode[] = [];
   let judged = 0;
-  while (Date.now() < end) {
-    const hit = driveInto429(d, end);
-    if (hit === null) break;
-    const wait = waitSeconds(d, hit);
-    if (wait === null) continue;
-    if (Number.isNaN(wait)) break;
+  for (let e = nextEpisode(d, end); e !== null; e = nextEpisode(d, end)) {
+    const { hit, wait } = e;
     // Quiet, then exactly one probe.
     sleepUntil(k6Clock, hit.receivedAt + wait * 1000 + plan.marginMs);
     const sentAt = Date.now();
@@ -132,12 +144,8 @@ export function tightness(): void {
   const d = driver(ref, 'tightness');
   const end = Date.now() + plan.durationMs;
   const episodes: Episode[] = [];
-  while (Date.now() < end) {
-    const hit = driveInto429(d, end);
-    if (hit === null) break;
-    const wait = waitSeconds(d, hit);
-    if (wait === null) continue;
-    if (Number.isNaN(wait)) break;
+  for (let e = nextEpisode(d, end); e !== null; e = nextEpisode(d, end)) {
+    const { hit, wait } = e;
     const cap = hit.receivedAt + wait * 1000 + (plan.windowMs ?? 1000) + 1000;
     for (let k = 1; ; k++) {
       const due = hit.receivedAt + k * plan.probeResolutionMs;

@@ -2,6 +2,7 @@
 // 10 per 500 ms, so a run takes seconds): it passes on every algorithm, and its verdicts fail
 // where the server breaks the rule they judge.
 import { describe, expect, it, vi } from 'vitest';
+import { RATE_LIMIT_RULES } from './support/rules';
 import { expectHygiene, ruleKey, ruleVerdict, runScenario, verdictCountKey, verdicts } from './support/scenario-run';
 
 // Runs are mostly waiting (paced sends, Retry-After waits): run them all at once.
@@ -14,16 +15,7 @@ describe.concurrent('rate-limit scenario (emulated k6)', () => {
     const s = await runScenario('rate-limit', { variant: 'clean', algorithm }, SHORT);
     const log = expectHygiene(s, 'rate-limit');
     expect(s.r.exitCode, log).toBe(0);
-    const rules = [
-      'ratelimit.429-status',
-      'ratelimit.enforced-per-key',
-      'ratelimit.error-body',
-      'ratelimit.retry-after-bounded',
-      'ratelimit.retry-after-positive',
-      'ratelimit.retry-after-present',
-      'ratelimit.retry-after-valid',
-      'ratelimit.under-limit-no-429',
-    ];
+    const rules = RATE_LIMIT_RULES;
     expect(Object.keys(verdicts(s.r)).sort()).toEqual([...rules.map(ruleKey), 'http_req_failed', ...rules.map(verdictCountKey)]);
     const estimate = s.r.summaryData?.metrics.ratelimit_estimate?.values.value ?? 0;
     expect(estimate).toBeGreaterThan(8);

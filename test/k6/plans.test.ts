@@ -1,6 +1,7 @@
 // The scenario plans: what each scenario will do and which thresholds it owes, from the
 // configuration alone, and every refusal (clear, at init, before any traffic).
 import { describe, expect, it } from 'vitest';
+import { RATE_LIMIT_RULES } from './support/rules';
 import { readConfig, type Env } from '../../scenarios/lib/config';
 import { planRateLimit } from '../../scenarios/lib/plan-rate-limit';
 import { planRetryAfter } from '../../scenarios/lib/plan-retry-after';
@@ -29,16 +30,7 @@ describe('rate-limit plan', () => {
     expect(p.keys.map((k) => k.role)).toEqual(['ratelimit']);
     expect(p.policy).toEqual({ minSeconds: 1, maxSeconds: 2, expectedForm: 'delay-seconds' });
     expect(p.options.scenarios?.['rate-limit']).toMatchObject({ executor: 'per-vu-iterations', exec: 'rateLimit', vus: 1, iterations: 1 });
-    const rules = [
-      'ratelimit.429-status',
-      'ratelimit.enforced-per-key',
-      'ratelimit.error-body',
-      'ratelimit.retry-after-bounded',
-      'ratelimit.retry-after-positive',
-      'ratelimit.retry-after-present',
-      'ratelimit.retry-after-valid',
-      'ratelimit.under-limit-no-429',
-    ];
+    const rules = RATE_LIMIT_RULES;
     // Per rule: its checks all passed AND at least one verdict was recorded (k6 passes a Rate
     // threshold with no samples, so the checks alone would pass a rule never judged).
     expect(thresholdKeys(p.options)).toEqual([...rules.map((r) => `checks{rule:${r}}`), 'http_req_failed', ...rules.map((r) => `rule_verdicts{rule:${r}}`)]);
