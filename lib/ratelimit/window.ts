@@ -34,9 +34,18 @@ export interface WindowExpectation {
   minWindows?: number;
   /** Offered load must be at least this multiple of the limit to tell a limiter from none; default 1.5. */
   minOverload?: number;
+  /**
+   * Spread of the client-to-edge delay, ms (e.g. p99 - p1 of the measured round trips; 0 on
+   * loopback). Windows are assigned by client SEND time: the edge decides at send + forward
+   * latency, and only the variation of that latency moves a request across a window boundary
+   * (response times also carry handler time, which differs between 200s and 429s, so they would
+   * bias the assignment). Every count bound widens by limit × jitterMs / windowMs, the longest
+   * allowed stall by jitterMs. Default 0.
+   */
+  jitterMs?: number;
 }
 
-export const WINDOW_DEFAULTS = { tolerance: 0.1, slack: 1, minWindows: 5, minOverload: 1.5 } as const;
+export const WINDOW_DEFAULTS = { tolerance: 0.1, slack: 1, minWindows: 5, minOverload: 1.5, jitterMs: 0 } as const;
 
 export interface WindowStat {
   /** Start relative to the first request of the phase. */
@@ -65,7 +74,9 @@ export interface WindowDetails {
   limit: number;
   windowMs: number;
   tolerance: number;
+  /** Absolute slack in requests, the jitter allowance included. */
   slack: number;
+  jitterMs: number;
   phaseMs: number;
   sent: number;
   accepted: number;
@@ -98,6 +109,7 @@ function invalidExpectation(e: WindowExpectation): string | null {
   if (!positive(e.limit) || !positive(e.windowMs)) return `limit and windowMs must be positive numbers (got ${e.limit}, ${e.windowMs})`;
   if (!nonNegative(e.tolerance) || (e.tolerance ?? 0) >= 1) return `tolerance must be in [0, 1) (got ${e.tolerance})`;
   if (!nonNegative(e.slack) || !positive(e.minWindows) || !positive(e.minOverload)) return 'slack, minWindows and minOverload must be non-negative / positive numbers';
+  if (!nonNegative(e.jitterMs)) return `jitterMs must be a non-negative number (got ${e.jitterMs})`;
   return null;
 }
 
@@ -125,9 +137,12 @@ export function judgeWindowedAcceptance(obs: readonly Observation[], expectation
   const L = expectation.limit;
   const W = expectation.windowMs;
   const tol = expectation.tolerance ?? WINDOW_DEFAULTS.tolerance;
-  const slack = expectation.slack ?? WINDOW_DEFAULTS.slack;
+  const baseSlack = expectation.slack ?? WINDOW_DEFAULTS.slack;
   const minWindows = expectation.minWindows ?? WINDOW_DEFAULTS.minWindows;
   const minOverload = expectation.minOverload ?? WINDOW_DEFAULTS.minOverload;
+  const jitterMs = expectation.jitterMs ?? WINDOW_DEFAULTS.jitterMs;
+  // Requests that forward jitter can move across a window boundary, at the limit's pace.
+  const slack = baseSlack + (L * jitterMs) / W;
 
   const tl = timeline(obs);
   if (tl.invalid > 0) return verdict(false, rule, `${tl.invalid} observation(s) have no valid send time: harness bug`);
@@ -151,7 +166,7 @@ export function judgeWindowedAcceptance(obs: readonly Observation[], expectation
     burstMax: 2 * L + tol * L + slack,
     steadyAcceptedMin: Math.max(0, L * (S / (W + meanGap)) * (1 - tol) - L - slack),
     steadyAcceptedMax: L * steadyWindows * (1 + tol) + L + slack,
-    maxAcceptGapMs: W * (1 + tol) + sendGap,
+    maxAcceptGapMs: W * (1 + tol) + sendGap + jitterMs,
   };
   const worst = maxInWindow(tl.accepted, W);
   const acceptGap = longestGap(tl.accepted, t0, t1);
@@ -161,6 +176,7 @@ export function judgeWindowedAcceptance(obs: readonly Observation[], expectation
     windowMs: W,
     tolerance: tol,
     slack,
+    jitterMs,
     phaseMs: t1 - t0,
     sent: tl.sent.length,
     accepted: tl.accepted.length,

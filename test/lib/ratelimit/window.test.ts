@@ -225,3 +225,34 @@ describe('estimateLimit', () => {
     expect(est.reason).toMatch(reason);
   });
 });
+
+describe('judgeWindowedAcceptance: forward jitter beyond the tolerance (jitterMs)', () => {
+  // Latency jitter of up to 30 % of the window: well past what the 10 % tolerance absorbs.
+  const jittery = (seed: number): Variant => ({ ...variant(seed, { limits: [5, 20, 100], overload: [3, 3], windows: [10, 12] }), latencyJitterMs: 0 });
+  function runJittery(v: Variant, limiter: Limiter): Observation[] {
+    const rng = mulberry32(v.seed);
+    const perSecond = (v.overload * v.limit * 1000) / v.windowMs;
+    const sends = constantArrival(rng, { key: KEY, startMs: START, durationMs: v.windows * v.windowMs, perSecond });
+    return serve(limiter, sends, rng, { latencyMs: 50, latencyJitterMs: 0.3 * v.windowMs }).get(KEY) ?? [];
+  }
+  it.each(ALGORITHMS)('%s: a correct limiter passes when the measured spread is passed in', (algo) => {
+    const failures: string[] = [];
+    for (let seed = 1; seed <= 60; seed++) {
+      const v = jittery(seed);
+      const verdict = judgeWindowedAcceptance(runJittery(v, limiterFor(algo, v.limit, v.windowMs, mulberry32(seed))), { limit: v.limit, windowMs: v.windowMs, jitterMs: 0.3 * v.windowMs });
+      if (!verdict.ok) failures.push(`${describeVariant(v, algo)}: ${verdict.reason}`);
+    }
+    expect(failures).toEqual([]);
+  });
+  it('a limit twice the stated one still fails with the jitter allowance', () => {
+    for (let seed = 1; seed <= 20; seed++) {
+      const v = jittery(seed);
+      const verdict = judgeWindowedAcceptance(runJittery(v, fixedWindow(2 * v.limit, v.windowMs)), { limit: v.limit, windowMs: v.windowMs, jitterMs: 0.3 * v.windowMs });
+      expect(verdict.ok, describeVariant(v, 'fixed-window 2×')).toBe(false);
+      expect(verdict.details?.jitterMs).toBe(0.3 * v.windowMs);
+    }
+  });
+  it('refuses a negative jitterMs', () => {
+    expect(judgeWindowedAcceptance([{ t: 0, status: 200 }], { limit: 1, windowMs: 1000, jitterMs: -1 }).reason).toMatch(/jitterMs/);
+  });
+});
