@@ -12,6 +12,7 @@ import { createErrorShaper } from './error-faults';
 import { createFaults, FailNext, type Faults } from './faults';
 import { sendError, sendJson, StatusCounter, type Responder } from './http';
 import { generateKey, KeyStore } from './keys';
+import { createNetworkLatency, deferResponse, type LatencyOptions, type NetworkLatency } from './latency';
 import { createRateLimiter, type RateLimitConfig, type RateLimiter } from './rate-limit';
 import { matchRoute, type Route } from './router';
 import { createRun, getRun, listRuns } from './routes/runs';
@@ -36,6 +37,12 @@ export interface SimulatorOptions {
   poolSize?: number;
   /** Fault names switched on (FAULT_CATALOGUE in faults.ts); an unknown name throws UnknownFaultError. */
   faults?: readonly string[];
+  /**
+   * Clean network distance (not a fault): `ms` of added round trip, ± `jitterMs` uniform, seeded;
+   * half before the request reaches the edge, half after the response is produced, on every API
+   * response (any status). /_sim is not delayed. See latency.ts. Default: none.
+   */
+  latency?: LatencyOptions | null;
   /** Timer for load.latency (default setTimeout); tests inject one to observe it without sleeping. */
   delay?: (ms: number) => Promise<void>;
   clock?: SimClock;
@@ -64,6 +71,8 @@ export interface Simulator {
   readonly failNext: FailNext;
   readonly counter: StatusCounter;
   readonly retryAfterFormat: RetryAfterFormat;
+  /** The network distance in force (options.latency), or null. */
+  readonly latency: NetworkLatency | null;
 }
 
 const METHOD_NOT_ALLOWED = JSON.stringify({ error: 'method_not_allowed', message: 'Method not allowed on this resource.' });
@@ -90,6 +99,7 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 
 export function createSimulator(options: SimulatorOptions = {}): Simulator {
   const faults = createFaults(options.faults); // first: an unknown fault name fails before any work
+  const latency = options.latency ? createNetworkLatency(options.latency) : null;
   const clock = options.clock ?? createSimClock();
   const rateLimit = options.rateLimit === undefined ? DEFAULT_RATE_LIMIT : options.rateLimit;
   // ratelimit.double-limit / limit-too-low: the fixtures state `rateLimit`, the edge enforces another.
@@ -222,7 +232,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     return dispatch(req, res, orgId, route, query);
   }
 
-  function handler(req: IncomingMessage, res: ServerResponse): void {
+  function serve(req: IncomingMessage, res: ServerResponse): void {
     try {
       const pending = pipeline(req, res);
       if (pending !== undefined) pending.catch((err: unknown) => fail(res, err));
@@ -230,6 +240,17 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
       fail(res, err);
     }
   }
+
+  // With a network distance: the request travels half a round trip before the edge sees it,
+  // the response the other half after it is produced (each half its own draw).
+  const handler =
+    latency === null
+      ? serve
+      : (req: IncomingMessage, res: ServerResponse): void => {
+          if (isAdminPath(req.url ?? '/')) return serve(req, res);
+          deferResponse(res, latency);
+          setTimeout(serve, latency.half(), req, res);
+        };
 
   return {
     handler,
@@ -253,5 +274,6 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     failNext: ctx.failNext,
     counter,
     retryAfterFormat,
+    latency,
   };
 }

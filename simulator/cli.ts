@@ -3,12 +3,15 @@
 // the usage; SIGINT/SIGTERM close the server and exit 0.
 import { renameSync, writeFileSync } from 'node:fs';
 import { listFaults } from './faults';
+import { createNetworkLatency, describeLatency } from './latency';
 import { parseCli, UsageError, USAGE, type CliConfig } from './options';
 import { startSimulator } from './server';
 
 function describeLimit(cfg: CliConfig): string {
   const rl = cfg.start.rateLimit;
-  const faults = cfg.start.faults?.length ? `; FAULTS: ${cfg.start.faults.join(', ')}` : '';
+  const faults =
+    (cfg.start.latency ? `; ${describeLatency(createNetworkLatency(cfg.start.latency))}` : '') +
+    (cfg.start.faults?.length ? `; FAULTS: ${cfg.start.faults.join(', ')}` : '');
   if (rl === null || rl === undefined) return `rate limit off${faults}`;
   return `rate limit ${rl.limit}/${rl.windowMs}ms ${rl.algorithm}, Retry-After ${cfg.start.retryAfterFormat ?? 'delay-seconds'}${faults}`;
 }

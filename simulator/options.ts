@@ -2,6 +2,7 @@
 import { DEFAULT_POOL_SIZE, DEFAULT_RUN_QUOTA } from './app';
 import { RETRY_AFTER_FORMATS, type RetryAfterFormat } from './context';
 import { faultByName, FAULT_NAMES } from './faults';
+import { DEFAULT_LATENCY_SEED, parseLatencySpec } from './latency';
 import { ALGORITHMS, type Algorithm } from './rate-limit';
 import { isLoopbackHost, type StartOptions } from './server';
 
@@ -14,6 +15,11 @@ export const USAGE = `usage: node build/simulator/cli.js [options]
   --retry-after-format <f>    delay-seconds | http-date (default delay-seconds)
   --run-quota <n>             runs org A may create (default ${DEFAULT_RUN_QUOTA})
   --pool-size <n>             extra org-A keys in fixtures.pool (default ${DEFAULT_POOL_SIZE})
+  --latency <ms>[:<jitter>]   clean network distance (not a fault): add <ms> of round trip to every
+                              API response (any status, 429 and 401 included), uniform jitter within
+                              ±<jitter> ms (<= ms); half before the edge, half after the response.
+                              /_sim is not delayed (default: none)
+  --seed <n>                  seed of the latency's PRNG: same seed, same delays (default ${DEFAULT_LATENCY_SEED})
   --fault <name>              switch on a deliberate fault (repeatable; see --list-faults)
   --list-faults               print the fault catalogue, one line per fault, and exit
   --help                      show this help`;
@@ -58,6 +64,8 @@ const VALUE_FLAGS = new Set([
   '--retry-after-format',
   '--run-quota',
   '--pool-size',
+  '--latency',
+  '--seed',
   '--fault',
 ]);
 
@@ -118,6 +126,16 @@ export function parseCli(argv: readonly string[]): CliConfig {
   if (quota !== undefined) start.runQuota = parseCount('--run-quota', quota, 0, 100_000_000);
   const pool = values.get('--pool-size');
   if (pool !== undefined) start.poolSize = parseCount('--pool-size', pool, 0, 10_000);
+  const latency = values.get('--latency');
+  const seed = values.get('--seed');
+  if (seed !== undefined && !/^\d{1,9}$/.test(seed)) throw new UsageError(`--seed must be a non-negative integer (got "${seed}")`);
+  if (latency !== undefined) {
+    try {
+      start.latency = { ...parseLatencySpec(latency), seed: seed === undefined ? DEFAULT_LATENCY_SEED : Number(seed) };
+    } catch (err) {
+      throw new UsageError(`--latency: ${(err as Error).message}`);
+    }
+  } else if (seed !== undefined) throw new UsageError('--seed seeds the latency only: give --latency too');
   if (faults.length > 0) start.faults = faults;
   const fixturesPath = values.get('--fixtures') ?? null;
   if (fixturesPath === '') throw new UsageError('--fixtures needs a file path');

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import type { ContractOverrides } from '../../lib/contract';
 import type { StartOptions } from '../../simulator/server';
 import { parseRateSpec } from '../../lib/rate-spec';
+import { parseLatencySpec } from '../../simulator/latency';
 import { checkTargetAllowed, normaliseBaseUrl, parseExpectedLimit, parseFixtures, type Target } from '../../lib/target';
 
 export interface ConformanceConfig {
@@ -104,16 +105,30 @@ export function paceFor(cfg: ConformanceConfig, target: Target): number {
 
 const ALGORITHMS = ['fixed-window', 'sliding-window', 'token-bucket'] as const;
 
-/** RUNDUN_SIM_* select the in-process simulator's rate limit, algorithm, Retry-After form, faults. */
+/**
+ * RUNDUN_SIM_* select the in-process simulator's rate limit, algorithm, Retry-After form, faults,
+ * and its network distance (RUNDUN_SIM_LATENCY=50:10: 50 ms round trip ± 10 ms, seeded, on every
+ * API response; RUNDUN_SIM_LATENCY_SEED=N for another delay sequence).
+ */
 function simulatorOptions(env: Env): StartOptions {
   const spec = env.RUNDUN_SIM_RATE_LIMIT ?? '100/1s';
   const algorithm = (env.RUNDUN_SIM_ALGORITHM ?? 'fixed-window') as (typeof ALGORITHMS)[number];
   if (!ALGORITHMS.includes(algorithm)) throw new Error(`RUNDUN_SIM_ALGORITHM must be one of ${ALGORITHMS.join(', ')}, got '${algorithm}'`);
   const format = env.RUNDUN_SIM_RETRY_AFTER_FORMAT ?? 'delay-seconds';
   if (format !== 'delay-seconds' && format !== 'http-date') throw new Error(`RUNDUN_SIM_RETRY_AFTER_FORMAT must be delay-seconds or http-date, got '${format}'`);
-  return {
+  const out: StartOptions = {
     rateLimit: spec === 'off' ? null : { ...parseRateSpec(spec), algorithm },
     retryAfterFormat: format,
     faults: env.RUNDUN_SIM_FAULTS ? env.RUNDUN_SIM_FAULTS.split(',').map((s) => s.trim()).filter(Boolean) : [],
   };
+  if (env.RUNDUN_SIM_LATENCY) {
+    try {
+      out.latency = parseLatencySpec(env.RUNDUN_SIM_LATENCY);
+    } catch (e) {
+      throw new Error(`RUNDUN_SIM_LATENCY: ${(e as Error).message}`);
+    }
+    const seed = env.RUNDUN_SIM_LATENCY_SEED;
+    if (seed !== undefined && seed !== '') out.latency.seed = positiveInt(seed, 0, 'RUNDUN_SIM_LATENCY_SEED');
+  }
+  return out;
 }

@@ -21,6 +21,8 @@ export interface TargetSpec {
   poolSize?: number;
   /** Simulator fault names (the lead's catalogue, simulator/faults.ts). */
   faults?: string[];
+  /** Clean network distance of the simulator (simulator/latency.ts): round trip ms ± jitterMs, seeded. */
+  latency?: { ms: number; jitterMs: number; seed?: number };
 }
 
 export interface RunningTarget {
@@ -33,7 +35,7 @@ export interface RunningTarget {
 
 export async function startTarget(spec: TargetSpec): Promise<RunningTarget> {
   const rateLimit = spec.variant === 'off' ? null : { limit: spec.limit ?? 10, windowMs: spec.windowMs ?? 500, algorithm: spec.algorithm ?? 'fixed-window' };
-  const common = { rateLimit, retryAfterFormat: spec.retryAfterFormat ?? 'delay-seconds', poolSize: spec.poolSize ?? 8, faults: spec.faults ?? [] } as const;
+  const common = { rateLimit, retryAfterFormat: spec.retryAfterFormat ?? 'delay-seconds', poolSize: spec.poolSize ?? 8, faults: spec.faults ?? [], latency: spec.latency ?? null } as const;
   let fixtures: SimFixtures;
   let close: () => Promise<void>;
   if (spec.variant === 'shared') {
