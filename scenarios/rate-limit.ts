@@ -3,8 +3,10 @@
 // tolerance of the limit; every 429 with a valid Retry-After and error body). Without a stated
 // limit it first discovers one and reports the estimate. See docs/k6.md.
 //
-// Thin: it sends and records (send time, status); lib/ratelimit judges; each verdict becomes a
-// check tagged with its contract rule, and options.thresholds turn the checks into the exit code.
+// Thin: it sends and records (send time, response time, status); lib/ratelimit judges; each
+// verdict becomes a check tagged with its contract rule, and options.thresholds turn the checks
+// into the exit code. Phases are open-model schedules of http.asyncRequest (drive.ts), so the
+// offered rate holds at any network distance.
 import http from 'k6/http';
 import exec from 'k6/execution';
 import { Gauge, Trend } from 'k6/metrics';
@@ -13,10 +15,11 @@ import { fmt, RULES } from '../lib/verdict';
 import type { K6SummaryData } from '../lib/k6-summary';
 import type { KeyRef } from './lib/config';
 import { config } from './lib/env';
-import { k6Clock, keyParams, makeLogger, recordRule } from './lib/k6';
+import { keyParams, makeLogger, owe, recordRule } from './lib/k6';
 import { judge429, type TooManyContext } from './lib/too-many';
-import { pace, sleepUntil } from './lib/pacing';
-import { planRateLimit, RATE_LIMIT_EXEC } from './lib/plan-rate-limit';
+import { drive } from './lib/drive';
+import { settleKey } from './lib/unprovoked-429';
+import { planRateLimit } from './lib/plan-rate-limit';
 import { metricValue, summaryFiles } from './lib/summary';
 import { sampled } from './lib/verdicts';
 
@@ -34,35 +37,40 @@ const NAME = 'GET /v1/templates';
 
 interface PhaseResult {
   obs: Observation[];
-  /** Index of the first request answered 429, -1 if none. */
+  /** Index (in send order) of the first request answered 429, -1 if none. */
   first429: number;
   late: number;
+  rttSpreadMs: number;
 }
 
-function runPhase(ref: KeyRef, phase: string, rate: number, durationMs: number, ctx: TooManyContext, readBodies: boolean): PhaseResult {
+async function runPhase(ref: KeyRef, phase: string, rate: number, durationMs: number, ctx: TooManyContext, readBodies: boolean): Promise<PhaseResult> {
   const none = keyParams(ref, NAME, 'none', { phase });
   const text = keyParams(ref, NAME, 'text', { phase });
-  const obs: Observation[] = [];
   let first429 = -1;
   let bodyJudged = false;
-  const r = pace(k6Clock, { rate, durationMs }, (i, t) => {
+  const d = await drive({
+    url: URL,
+    rate,
+    durationMs,
+    maxInFlight: plan.maxInFlight,
     // Bodies are read only where judged: sampled, plus every request until one 429 body was seen.
-    const withBody = sampled(i, plan.sampleEvery) || (readBodies && !bodyJudged);
-    const res = http.get(URL, withBody ? text : none);
-    obs.push({ t, status: res.status });
-    if (res.status === 429) {
-      if (first429 < 0) first429 = i;
+    params: (i) => (sampled(i, plan.sampleEvery) || (readBodies && !bodyJudged) ? text : none),
+    onResponse: (res, i) => {
+      if (res.status !== 429) return;
+      if (first429 < 0 || i < first429) first429 = i;
       judge429(res, ctx, ref.role);
-      if (withBody) bodyJudged = true;
-    }
+      if (typeof res.body === 'string') bodyJudged = true;
+    },
   });
-  if (r.late > 0) log(`${ref.role}: ${phase} phase: ${r.late} of ${r.sent} sends started more than one interval late (one VU could not keep up with ${fmt(rate)}/s)`);
-  return { obs, first429, late: r.late };
+  const r = d.run;
+  if (r.late > 0) log(`${ref.role}: ${phase} phase: ${r.late} of ${r.sent} sends started late (${fmt(rate)}/s, at most ${plan.maxInFlight} in flight: raise RUNDUN_MAX_IN_FLIGHT or lower the rate)`);
+  log(`${ref.role}: ${phase} phase: ${r.sent} sent at ${fmt(rate)}/s, round trip p50 ${fmt(d.rttP50Ms, 0)} ms (spread ${fmt(d.rttSpreadMs, 0)} ms), at most ${r.maxInFlight} in flight`);
+  return { obs: d.obs, first429, late: r.late, rttSpreadMs: d.rttSpreadMs };
 }
 
-function underPhase(ref: KeyRef, limit: number, ctx: TooManyContext): void {
+async function underPhase(ref: KeyRef, limit: number, ctx: TooManyContext): Promise<void> {
   const rate = (plan.underFactor * limit * 1000) / plan.windowMs;
-  const under = runPhase(ref, 'under', rate, plan.underMs, ctx, false);
+  const under = await runPhase(ref, 'under', rate, plan.underMs, ctx, false);
   const v = judgeUnderLimit(under.obs, { limit, windowMs: plan.windowMs });
   recordRule(v.rule, v.ok);
   log(`${ref.role}: ${v.rule}: ${v.ok ? 'ok' : 'FAILED'}: ${v.reason}`);
@@ -75,19 +83,33 @@ function reportEstimate(ref: KeyRef, obs: Observation[]): number | null {
   return est.ok ? est.estimate : null;
 }
 
+/** Waits out whatever earlier traffic left on the key, then one quiet window. */
+function settle(ref: KeyRef, what: string): Promise<boolean> {
+  const params = keyParams(ref, NAME, 'none', { phase: 'settle' });
+  return settleKey(() => http.asyncRequest('GET', URL, null, params), plan.settleMs, `${ref.role}: ${what}`, log, plan.pacing);
+}
+
 /** One VU, one key, the whole run (per-vu-iterations, 1 iteration). */
-export function rateLimit(): void {
+export async function rateLimit(): Promise<void> {
   const ref = plan.keys[exec.scenario.iterationInTest % plan.keys.length] as KeyRef;
+  const account = owe(plan.rules, log, ref.role);
+  try {
+    await judgeKey(ref);
+  } finally {
+    account.settle();
+  }
+}
+
+async function judgeKey(ref: KeyRef): Promise<void> {
   const ctx: TooManyContext = { policy: plan.policy, boundedJudged: plan.boundedJudged, log, logged: 0 };
   const W = plan.windowMs;
-  // Whatever earlier traffic did to this key, one quiet window resets every sane limiter.
-  sleepUntil(k6Clock, Date.now() + plan.settleMs);
+  await settle(ref, 'before the first phase');
 
   if (plan.mode === 'known' && plan.limit !== null) {
     const L = plan.limit;
-    underPhase(ref, L, ctx);
-    const over = runPhase(ref, 'over', (plan.overload * L * 1000) / W, plan.overMs, ctx, true);
-    const v = judgeWindowedAcceptance(over.obs, { limit: L, windowMs: W, tolerance: plan.tolerance });
+    await underPhase(ref, L, ctx);
+    const over = await runPhase(ref, 'over', (plan.overload * L * 1000) / W, plan.overMs, ctx, true);
+    const v = judgeWindowedAcceptance(over.obs, { limit: L, windowMs: W, tolerance: plan.tolerance, jitterMs: over.rttSpreadMs });
     recordRule(v.rule, v.ok);
     log(`${ref.role}: ${v.rule}: ${v.ok ? 'ok' : 'FAILED'}: ${v.reason}`);
     for (const w of v.details?.windows.slice(1, -1) ?? []) windowAccepted.add(w.accepted, { key: ref.role });
@@ -101,7 +123,7 @@ export function rateLimit(): void {
   // Discovery: overload at a fixed rate, estimate the limit, then check half of it is served.
   const d = plan.discovery as { rate: number; durationMs: number };
   if (plan.windowAssumed) log(`no RUNDUN_RATE_LIMIT or RUNDUN_RATE_WINDOW: assuming a ${W} ms window for the estimate`);
-  const disc = runPhase(ref, 'discover', d.rate, d.durationMs, ctx, true);
+  const disc = await runPhase(ref, 'discover', d.rate, d.durationMs, ctx, true);
   const met = disc.first429 >= 0 && disc.first429 + 1 <= plan.burstCap;
   recordRule('ratelimit.429-status', met);
   if (!met) log(`${ref.role}: ratelimit.429-status: FAILED: no 429 within ${Math.min(plan.burstCap, disc.obs.length)} requests at ${d.rate}/s: no limit found`);
@@ -111,8 +133,8 @@ export function rateLimit(): void {
     log(`${ref.role}: ${RULES.underLimitNo429}: not judged: no limit was discovered to stay under`);
     return;
   }
-  sleepUntil(k6Clock, Date.now() + plan.settleMs);
-  underPhase(ref, Math.floor(estimate), ctx);
+  await settle(ref, 'after discovery');
+  await underPhase(ref, Math.floor(estimate), ctx);
 }
 
 export function handleSummary(data: K6SummaryData): Record<string, string> {

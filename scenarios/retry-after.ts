@@ -2,6 +2,11 @@
 // at least 99 % of those probes must succeed (rule ratelimit.retry-after-honoured). A second key
 // measures how much earlier a retry would already have worked (ratelimit.retry-after-tight,
 // reported, not failed: the contract marks it informational). See docs/k6.md.
+//
+// The key is driven into its 429 with non-blocking requests (drive.ts), so at a distance several
+// are still in flight when the first 429 arrives; each of them may carry its own Retry-After.
+// The wait is measured from the arrival of the 429 whose Retry-After ends LAST (arrival + delay),
+// so the probe honours every 429 the client received.
 import http from 'k6/http';
 import exec from 'k6/execution';
 import { Counter, Trend } from 'k6/metrics';
@@ -11,9 +16,9 @@ import { fmt, RULES } from '../lib/verdict';
 import type { K6SummaryData } from '../lib/k6-summary';
 import type { KeyRef } from './lib/config';
 import { config } from './lib/env';
-import { k6Clock, keyParams, makeLogger, recordRule } from './lib/k6';
+import { keyParams, makeLogger, owe, recordRule } from './lib/k6';
 import { judge429, type TooManyContext } from './lib/too-many';
-import { pace, sleepUntil } from './lib/pacing';
+import { delay, drive } from './lib/drive';
 import { planRetryAfter } from './lib/plan-retry-after';
 import { metricValue, summaryFiles } from './lib/summary';
 import { sampled } from './lib/verdicts';
@@ -57,69 +62,83 @@ function driver(ref: KeyRef, phase: string): Driver {
   };
 }
 
-/** Sends one request; on 429 judges it and returns the hit. */
-function send(d: Driver): Hit | null {
-  const withBody = sampled(d.sends++, plan.sampleEvery) || !d.bodyJudged;
-  const res = http.get(URL, withBody ? d.text : d.none);
-  if (res.status !== 429) return null;
-  const receivedAt = Date.now();
-  const ra = judge429(res, d.ctx, d.ref.role);
-  if (withBody) d.bodyJudged = true;
-  return { ra, receivedAt };
-}
-
-/** Drives the key over its limit until the first 429 (or the end of the run). */
-function driveInto429(d: Driver, end: number): Hit | null {
-  let hit: Hit | null = null;
-  pace(k6Clock, { rate: plan.overRate, durationMs: Math.max(0, end - Date.now()) }, () => {
-    hit = send(d);
-    return hit === null;
+/** Drives the key over its limit until a 429 arrives; returns every 429 received (judged). */
+async function driveInto429(d: Driver, end: number): Promise<Hit[]> {
+  const hits: Hit[] = [];
+  const durationMs = Math.max(0, end - Date.now());
+  if (durationMs === 0) return hits;
+  await drive({
+    url: URL,
+    rate: plan.overRate,
+    durationMs,
+    maxInFlight: plan.maxInFlight,
+    stop: () => hits.length > 0,
+    params: () => (sampled(d.sends++, plan.sampleEvery) || !d.bodyJudged ? d.text : d.none),
+    onResponse: (res) => {
+      if (res.status !== 429) return;
+      const receivedAt = Date.now();
+      hits.push({ ra: judge429(res, d.ctx, d.ref.role), receivedAt });
+      if (typeof res.body === 'string') d.bodyJudged = true;
+    },
   });
-  return hit;
+  return hits;
 }
 
-/** The wait a Retry-After asks for, or null (reported) when it cannot be honoured here. */
-function waitSeconds(d: Driver, hit: Hit): number | null {
-  if (!hit.ra.ok) {
-    // Nothing valid to wait for: back off a window (or a second) and try again.
-    sleepUntil(k6Clock, Date.now() + (plan.windowMs ?? 1000));
-    return null;
+/** The 429 whose Retry-After ends last, or null when none carried a usable one. */
+function latestDeadline(hits: readonly Hit[]): { hit: Hit; wait: number } | null {
+  let best: { hit: Hit; wait: number } | null = null;
+  for (const hit of hits) {
+    if (!hit.ra.ok) continue;
+    const wait = hit.ra.delaySeconds;
+    if (best === null || hit.receivedAt + wait * 1000 > best.hit.receivedAt + best.wait * 1000) best = { hit, wait };
   }
-  if (hit.ra.delaySeconds > plan.maxWaitSeconds) {
-    log(`${d.ref.role}: Retry-After ${hit.ra.delaySeconds} s exceeds RUNDUN_MAX_RETRY_AFTER=${plan.maxWaitSeconds} s: stopping this key`);
-    return Number.NaN;
-  }
-  return hit.ra.delaySeconds;
+  return best;
 }
 
 /**
- * Drives the key into its next 429 and reads the wait it announces, skipping 429s whose
- * Retry-After cannot be honoured; null when the phase is over (or the wait is unusable).
+ * Drives the key into its next 429s and reads the wait they announce, skipping rounds whose
+ * Retry-After cannot be honoured; null when the phase is over (or the wait is too long to honour).
  */
-function nextEpisode(d: Driver, end: number): { hit: Hit; wait: number } | null {
+async function nextEpisode(d: Driver, end: number): Promise<{ hit: Hit; wait: number } | null> {
   while (Date.now() < end) {
-    const hit = driveInto429(d, end);
-    if (hit === null) return null;
-    const wait = waitSeconds(d, hit);
-    if (wait === null) continue;
-    if (Number.isNaN(wait)) return null;
-    return { hit, wait };
+    const hits = await driveInto429(d, end);
+    if (hits.length === 0) return null;
+    const e = latestDeadline(hits);
+    if (e === null) {
+      // Nothing valid to wait for: back off a window (or a second) and try again.
+      await delay(plan.windowMs ?? 1000);
+      continue;
+    }
+    if (e.wait > plan.maxWaitSeconds) {
+      log(`${d.ref.role}: Retry-After ${e.wait} s exceeds RUNDUN_MAX_RETRY_AFTER=${plan.maxWaitSeconds} s: stopping this key`);
+      return null;
+    }
+    return e;
   }
   return null;
 }
 
-export function honour(): void {
+export async function honour(): Promise<void> {
   const ref = plan.honourKeys[exec.scenario.iterationInTest % plan.honourKeys.length] as KeyRef;
+  const account = owe(plan.rules, log, ref.role);
+  try {
+    await honourKey(ref);
+  } finally {
+    account.settle();
+  }
+}
+
+async function honourKey(ref: KeyRef): Promise<void> {
   const d = driver(ref, 'honour');
   const end = Date.now() + plan.durationMs;
   const episodes: Episode[] = [];
   let judged = 0;
-  for (let e = nextEpisode(d, end); e !== null; e = nextEpisode(d, end)) {
+  for (let e = await nextEpisode(d, end); e !== null; e = await nextEpisode(d, end)) {
     const { hit, wait } = e;
     // Quiet, then exactly one probe.
-    sleepUntil(k6Clock, hit.receivedAt + wait * 1000 + plan.marginMs);
+    await delay(hit.receivedAt + wait * 1000 + plan.marginMs - Date.now());
     const sentAt = Date.now();
-    const probe = http.get(URL, d.none);
+    const probe = await http.asyncRequest('GET', URL, null, d.none);
     const ep: Episode = { retryAfterSeconds: wait, waitedMs: sentAt - hit.receivedAt, probeStatus: probe.status };
     episodes.push(ep);
     episodesCounter.add(1);
@@ -133,26 +152,24 @@ export function honour(): void {
   const v = judgeHonoured(episodes, { minRate: plan.minRate });
   // The per-episode checks above are this key's evidence (the threshold pools them over all
   // keys; recording the per-key verdict as well would count each episode twice). A key with no
-  // judged episode has no evidence at all: record its (inconclusive, failed) verdict, since an
-  // empty Rate passes in k6.
-  if (judged === 0) recordRule(v.rule, v.ok);
-  log(`${ref.role}: ${v.rule}: ${v.ok ? 'ok' : 'FAILED'}: ${v.reason}`);
+  // judged episode has no evidence: its account records the rule as not judged (failed).
+  log(`${ref.role}: ${v.rule}: ${v.ok ? 'ok' : 'FAILED'}: ${v.reason}${judged === 0 ? ' (no episode judged)' : ''}`);
 }
 
-export function tightness(): void {
+export async function tightness(): Promise<void> {
   const ref = plan.tightKey as KeyRef;
   const d = driver(ref, 'tightness');
   const end = Date.now() + plan.durationMs;
   const episodes: Episode[] = [];
-  for (let e = nextEpisode(d, end); e !== null; e = nextEpisode(d, end)) {
+  for (let e = await nextEpisode(d, end); e !== null; e = await nextEpisode(d, end)) {
     const { hit, wait } = e;
     const cap = hit.receivedAt + wait * 1000 + (plan.windowMs ?? 1000) + 1000;
     for (let k = 1; ; k++) {
       const due = hit.receivedAt + k * plan.probeResolutionMs;
       if (due > cap) break;
-      sleepUntil(k6Clock, due);
+      await delay(due - Date.now());
       const sentAt = Date.now();
-      const p = http.get(URL, d.none);
+      const p = await http.asyncRequest('GET', URL, null, d.none);
       if (p.status >= 100 && p.status !== 429) {
         const earliest = sentAt - hit.receivedAt;
         episodes.push({ retryAfterSeconds: wait, waitedMs: earliest, probeStatus: p.status, earliestSuccessAfterMs: earliest });

@@ -5,3 +5,6 @@ declare const console: {
   error(...args: unknown[]): void;
 };
 declare const crypto: { randomUUID(): string };
+// Global timers (k6 ≥ 0.43; checked present in 1.3 and 2.2). @types/k6 declares them only in 'k6/timers'.
+declare function setTimeout(fn: () => void, ms?: number): number;
+declare function clearTimeout(id: number | undefined): void;

@@ -119,6 +119,10 @@ export function readConfig(env: Env, readFile: ReadFile): RundunConfig {
     if (key) keys.push({ role, key });
   }
   target.pool.forEach((key, i) => keys.push({ role: `pool-${i}`, key }));
+  // A key only key-isolation's spread part uses (see spreadKeyOf), so that running scenarios
+  // back to back does not leave another scenario's key throttled.
+  const spreadKey = (env.RUNDUN_API_KEY_SPREAD ?? '').trim();
+  if (spreadKey !== '') keys.push({ role: 'spread', key: spreadKey });
   if (keys.length === 0) throw new ConfigError('no API key: set RUNDUN_API_KEY or RUNDUN_API_KEYS (comma-separated pool)');
 
   return {
@@ -216,4 +220,22 @@ export function numberList(env: Env, name: string, dflt: readonly number[]): num
 /** k6 duration string for a number of milliseconds ("1500ms"), which k6 parses as Go does. */
 export function k6Duration(ms: number): string {
   return `${Math.max(0, Math.ceil(ms))}ms`;
+}
+
+/** RUNDUN_MAX_IN_FLIGHT: most requests one VU keeps outstanding in an open-model phase (512). */
+export function maxInFlight(env: Env): number {
+  return number(env, 'RUNDUN_MAX_IN_FLIGHT', 512, { min: 1, max: 10_000, integer: true });
+}
+
+/**
+ * The key key-isolation's spread part drives over its limit from several VUs: RUNDUN_API_KEY_SPREAD,
+ * else the LAST pool key that no role uses. The load scenarios leave that pool key out of their
+ * pool (when the pool has more than one key), so no other scenario relies on it.
+ */
+export function spreadKeyOf(cfg: RundunConfig): KeyRef | undefined {
+  const own = keyOf(cfg, 'spread');
+  if (own) return own;
+  const roleKeys = new Set(cfg.keys.filter((k) => !k.role.startsWith('pool-')).map((k) => k.key));
+  const pool = cfg.keys.filter((k) => k.role.startsWith('pool-') && !roleKeys.has(k.key));
+  return pool[pool.length - 1];
 }

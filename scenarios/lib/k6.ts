@@ -3,10 +3,10 @@
 // allocated per rule or per key is built once and reused; per request only the observation is.
 import { check, sleep } from 'k6';
 import type { Params, RefinedResponse, ResponseType } from 'k6/http';
-import { Counter } from 'k6/metrics';
+import { Counter, Rate } from 'k6/metrics';
 import { redactSecrets } from '../../lib/redact';
 import type { KeyRef, RundunConfig } from './config';
-import { RULE_VERDICTS_METRIC } from './options';
+import { RULE_VERDICTS_METRIC, VUS_FINISHED_METRIC } from './options';
 import type { Clock } from './pacing';
 import { checkName } from './verdicts';
 
@@ -22,11 +22,13 @@ const checkTags = new Map<string, { rule: string }>();
 const isTrue = (ok: boolean) => ok === true;
 // Created at init (this module is imported from every scenario's top level), as k6 requires.
 const ruleVerdicts = new Counter(RULE_VERDICTS_METRIC);
+const vusFinished = new Rate(VUS_FINISHED_METRIC);
+/** Verdicts this VU recorded, per rule (module state is per VU in k6: every VU has its own runtime). */
+const judgedHere = new Map<string, number>();
 
 /**
  * One k6 check for a contract rule, tagged { rule } (sets and tags built once per rule), and one
- * count in rule_verdicts{rule}: k6 passes a Rate threshold with no samples, so the count is what
- * fails a rule that was never judged (see options.ts).
+ * count in rule_verdicts{rule}.
  */
 export function recordRule(rule: string, ok: boolean): boolean {
   let set = checkSets.get(rule);
@@ -38,7 +40,31 @@ export function recordRule(rule: string, ok: boolean): boolean {
     checkTags.set(rule, tags);
   }
   ruleVerdicts.add(1, tags);
+  judgedHere.set(rule, (judgedHere.get(rule) ?? 0) + 1);
   return check(ok, set, tags);
+}
+
+/**
+ * Opens this VU's account of the rules it owes a verdict for (see VUS_FINISHED_METRIC in
+ * options.ts). Call `settle` when the VU is done (in a finally): every owed rule it never judged
+ * is recorded as a failed check, with the reason logged, and the VU counts as finished.
+ */
+export function owe(rules: readonly string[], log: (message: string) => void, who: string): { settle(why?: string): void } {
+  vusFinished.add(false);
+  const before = new Map(rules.map((r) => [r, judgedHere.get(r) ?? 0]));
+  let settled = false;
+  return {
+    settle(why?: string) {
+      if (settled) return;
+      settled = true;
+      for (const rule of rules) {
+        if ((judgedHere.get(rule) ?? 0) > (before.get(rule) ?? 0)) continue;
+        recordRule(rule, false);
+        log(`${who}: ${rule}: FAILED: not judged${why ? `: ${why}` : ''}`);
+      }
+      vusFinished.add(true);
+    },
+  };
 }
 
 export interface Logger {

@@ -14,35 +14,37 @@ export type Thresholds = NonNullable<Options['thresholds']>;
 export const SUMMARY_TREND_STATS = ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)', 'count'];
 
 /**
- * Counter incremented once per recorded verdict, tagged { rule }. k6 skips a Rate threshold
- * whose sub-metric has no samples (metrics/thresholds.go: no `rate` value, "safe to ignore"), so
- * `checks{rule:X}: rate==1` PASSES when rule X was never checked. A Counter always has a `count`
- * (0 when empty) and k6's end-of-test evaluation runs thresholds on empty sinks too, so
- * `rule_verdicts{rule:X}: count>=1` fails exactly when no verdict was recorded.
+ * Counter incremented once per recorded verdict, tagged { rule }: reported (and summed by the
+ * merge command), no longer thresholded, because a count threshold cannot be sized for an
+ * instance that owns only part of the keys (see VUS_FINISHED_METRIC).
  */
 export const RULE_VERDICTS_METRIC = 'rule_verdicts';
+
+/**
+ * Why a rule can fail for lack of evidence, per instance. k6 passes a Rate threshold whose
+ * sub-metric has no samples (metrics/thresholds.go: no `rate`, "safe to ignore"), so
+ * `checks{rule:X}: rate==1` alone PASSES when rule X was never judged. Each VU that owes verdicts
+ * therefore settles its own account (scenarios/lib/k6.ts `owe`): at its end it records a FAILED
+ * check for every rule it owed and never judged, and this Rate gets `false` when the VU starts
+ * and `true` when it has settled. Rate 0.5 means every VU that started also settled; a VU cut
+ * off by maxDuration leaves a lone `false` and fails `rate>=0.5`. An instance of a split run
+ * (--execution-segment) that owns no key runs no such VU: the Rate has no samples and passes,
+ * and so do its rules' empty checks. Nothing here depends on how many instances there are.
+ */
+export const VUS_FINISHED_METRIC = 'rundun_vus_finished';
+export const VUS_FINISHED_THRESHOLD = 'rate>=0.5';
 
 /** The threshold that turns a contract rule's checks into a verdict: every check passed. */
 export function ruleThresholdKey(rule: string): string {
   return `checks{rule:${rule}}`;
 }
 
-/** The threshold that fails a rule nobody recorded a verdict for. */
-export function ruleVerdictsKey(rule: string): string {
-  return `${RULE_VERDICTS_METRIC}{rule:${rule}}`;
-}
-
 /**
- * Per rule: its checks must satisfy `expression`, AND at least `minVerdicts` verdicts must have
- * been recorded (pass a larger minimum where the plan knows how many VUs each owe one, so one
- * VU cut off before recording fails the run too).
+ * Per rule: its checks must satisfy `expression` (default: all passed); plus the settle-up
+ * threshold that fails a run in which a VU owing verdicts did not finish.
  */
-export function ruleThresholds(rules: readonly string[], expression = 'rate==1', minVerdicts = 1): Thresholds {
-  if (!(Number.isInteger(minVerdicts) && minVerdicts >= 1)) throw new Error(`ruleThresholds: minVerdicts must be a whole number >= 1, got ${minVerdicts}`);
-  const t: Thresholds = {};
-  for (const rule of rules) {
-    t[ruleThresholdKey(rule)] = [expression];
-    t[ruleVerdictsKey(rule)] = [`count>=${minVerdicts}`];
-  }
+export function ruleThresholds(rules: readonly string[], expression = 'rate==1'): Thresholds {
+  const t: Thresholds = { [VUS_FINISHED_METRIC]: [VUS_FINISHED_THRESHOLD] };
+  for (const rule of rules) t[ruleThresholdKey(rule)] = [expression];
   return t;
 }

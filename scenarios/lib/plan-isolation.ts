@@ -19,7 +19,7 @@
 // have been offered.
 import { WINDOW_DEFAULTS } from '../../lib/ratelimit';
 import { RULES } from '../../lib/verdict';
-import { ConfigError, duration, k6Duration, keyOf, number, pickKeys, type KeyRef, type RundunConfig } from './config';
+import { ConfigError, duration, k6Duration, keyOf, maxInFlight, number, pickKeys, spreadKeyOf, type KeyRef, type RundunConfig } from './config';
 import { ruleThresholds, SUMMARY_TREND_STATS, type K6Options } from './options';
 
 /** The loopback range the docs suggest for K6_LOCAL_IPS (all of 127.0.0.0/8 is loopback on Linux). */
@@ -32,8 +32,12 @@ export interface SpreadPlan {
   vus: number;
   startMs: number;
   durationMs: number;
-  /** Sends per second per VU. */
+  /** Sends per second of all the spread VUs together (each carries its share). */
+  totalRate: number;
+  /** Sends per second per VU on one instance. */
   ratePerVu: number;
+  /** Sends the schedule plans in the steady part (after the first window), all VUs together. */
+  plannedSteadySends: number;
   /** K6_LOCAL_IPS as k6 read it from its environment, or null when unset (one source address). */
   localIPs: string | null;
   /** k6's address pool in order: VU n uses addressList[(n - 1) % length]; [] without K6_LOCAL_IPS. */
@@ -60,7 +64,20 @@ export interface IsolationPlan {
   bystanderDurationMs: number;
   quietFraction: number;
   spread: SpreadPlan | null;
+  /** Most requests outstanding per VU (RUNDUN_MAX_IN_FLIGHT). */
+  maxInFlight: number;
   options: K6Options;
+}
+
+/** VU j's share (of `local` VUs) of the planned steady sends: the plan split as evenly as whole requests allow. */
+export function spreadShare(planned: number, local: number, j: number): number {
+  return Math.floor(planned / local) + (j < planned % local ? 1 : 0);
+}
+
+/** A Rate bound as a threshold expression, rounded outwards so rounding never tightens it. */
+function rateBound(op: '<=' | '>=', value: number): string {
+  const v = op === '<=' ? Math.ceil(value * 1e6) / 1e6 : Math.floor(value * 1e6) / 1e6;
+  return `rate${op}${Math.min(1, Math.max(0, v))}`;
 }
 
 export const THROTTLED_EXEC = 'throttledKey';
@@ -135,8 +152,12 @@ export function planIsolation(cfg: RundunConfig): IsolationPlan {
   let spread: SpreadPlan | null = null;
   const spreadOff = /^off$/i.test(env.RUNDUN_SPREAD ?? '');
   if (!spreadOff) {
-    const spreadKey = pickKeys(cfg, ['primary'], 1, [throttled, secondary, otherOrg])[0];
-    if (!spreadKey) throw new ConfigError('key-isolation: the spread part needs a fourth key (RUNDUN_API_KEYS pool or RUNDUN_API_KEY); set RUNDUN_SPREAD=off to skip it');
+    // A key no other scenario relies on (RUNDUN_API_KEY_SPREAD, else the last pool key, which the
+    // load scenarios leave out), so the part leaves no other scenario's key throttled.
+    const spreadKey = spreadKeyOf(cfg);
+    if (!spreadKey || [throttled, secondary, otherOrg].some((k) => k.key === spreadKey.key)) {
+      throw new ConfigError('key-isolation: the spread part needs a key no other scenario uses: RUNDUN_API_KEY_SPREAD, or a RUNDUN_API_KEYS pool (its last key is used); set RUNDUN_SPREAD=off to skip it');
+    }
     const rawIps = (env.K6_LOCAL_IPS ?? '').trim();
     const localIPs = rawIps === '' ? null : rawIps;
     const addressList = localIPs ? expandAddresses(localIPs) : [];
@@ -160,7 +181,9 @@ export function planIsolation(cfg: RundunConfig): IsolationPlan {
       vus,
       startMs: durationMs + W,
       durationMs: spreadMs,
+      totalRate,
       ratePerVu: totalRate / vus,
+      plannedSteadySends: Math.max(1, Math.round((totalRate * (spreadMs - W)) / 1000)),
       localIPs,
       addressList,
       addresses,
@@ -178,12 +201,17 @@ export function planIsolation(cfg: RundunConfig): IsolationPlan {
     throttled: { ...common, exec: THROTTLED_EXEC, vus: 1, maxDuration: k6Duration(durationMs + 30_000) },
     bystanders: { ...common, exec: BYSTANDER_EXEC, vus: 2, startTime: k6Duration(W), maxDuration: k6Duration(durationMs + 30_000) },
   };
-  // Three verdicts owed: the throttled key's VU and one per bystander VU.
-  const thresholds: NonNullable<K6Options['thresholds']> = { ...ruleThresholds([RULES.isolation], 'rate==1', 3), http_req_failed: ['rate<0.01'] };
+  // The throttled key's VU and each bystander VU owe one verdict (their accounts settle it).
+  const thresholds: NonNullable<K6Options['thresholds']> = { ...ruleThresholds([RULES.isolation]), http_req_failed: ['rate<0.01'] };
   if (spread) {
     scenarios.spread = { ...common, exec: SPREAD_EXEC, vus: spread.vus, startTime: k6Duration(spread.startMs), maxDuration: k6Duration(spread.durationMs + 30_000) };
-    thresholds[`spread_accepted{rule:${RULES.isolation}}`] = [`count<=${spread.acceptedMax}`, `count>=${spread.acceptedMin}`];
-    thresholds[`spread_sent{rule:${RULES.isolation}}`] = [`count>=${spread.sentMin}`];
+    // One key's bounds on the SUM over the spread VUs, as shares of the planned steady sends:
+    // each VU adds one sample per planned (or actual, if more) send of its own, true when that
+    // slot was sent / accepted. So the Rates' totals are the plan's whatever the VU count, and
+    // a Rate with no samples (an instance of a split run that does not run the part) passes.
+    const P = spread.plannedSteadySends;
+    thresholds[`spread_accepted_share{rule:${RULES.isolation}}`] = [rateBound('<=', spread.acceptedMax / P), rateBound('>=', spread.acceptedMin / P)];
+    thresholds[`spread_sent_share{rule:${RULES.isolation}}`] = [rateBound('>=', spread.sentMin / P)];
   }
   const options: K6Options = { scenarios, thresholds, summaryTrendStats: SUMMARY_TREND_STATS };
   return {
@@ -198,6 +226,7 @@ export function planIsolation(cfg: RundunConfig): IsolationPlan {
     bystanderDurationMs: durationMs - 2 * W,
     quietFraction,
     spread,
+    maxInFlight: maxInFlight(env),
     options,
   };
 }

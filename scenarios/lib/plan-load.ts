@@ -5,7 +5,7 @@
 import { checkKeyPool } from '../../lib/ratelimit';
 import type { Slo } from '../../lib/capacity';
 import { RULES, type Verdict } from '../../lib/verdict';
-import { ConfigError, duration, fraction, k6Duration, keyOf, number, numberList, type KeyRef, type RundunConfig } from './config';
+import { ConfigError, duration, fraction, k6Duration, keyOf, number, numberList, spreadKeyOf, type KeyRef, type RundunConfig } from './config';
 import { ruleThresholds, SUMMARY_TREND_STATS, type K6Options } from './options';
 import { sampleEvery } from './verdicts';
 
@@ -72,7 +72,11 @@ export function vuSizing(peakRps: number, sloP95Ms: number, maxVusOverride?: num
 }
 
 function poolFor(cfg: RundunConfig): KeyRef[] {
-  const pool = cfg.keys.filter((k) => k.role.startsWith('pool-'));
+  // key-isolation's spread key is left out (when there are others), so that running the
+  // scenarios back to back never sends load on a key that one left throttled.
+  const spread = spreadKeyOf(cfg);
+  const all = cfg.keys.filter((k) => k.role.startsWith('pool-'));
+  const pool = all.length > 1 && spread ? all.filter((k) => k.key !== spread.key) : all;
   if (pool.length > 0) return pool;
   const primary = keyOf(cfg, 'primary');
   return primary ? [primary] : [];

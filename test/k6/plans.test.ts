@@ -31,18 +31,17 @@ describe('rate-limit plan', () => {
     expect(p.policy).toEqual({ minSeconds: 1, maxSeconds: 2, expectedForm: 'delay-seconds' });
     expect(p.options.scenarios?.['rate-limit']).toMatchObject({ executor: 'per-vu-iterations', exec: 'rateLimit', vus: 1, iterations: 1 });
     const rules = RATE_LIMIT_RULES;
-    // Per rule: its checks all passed AND at least one verdict was recorded (k6 passes a Rate
-    // threshold with no samples, so the checks alone would pass a rule never judged).
-    expect(thresholdKeys(p.options)).toEqual([...rules.map((r) => `checks{rule:${r}}`), 'http_req_failed', ...rules.map((r) => `rule_verdicts{rule:${r}}`)]);
+    // Per rule: its checks all passed; every key's VU owes every rule (its account records a
+    // rule it never judged as failed) and must settle (rundun_vus_finished), whatever the
+    // number of instances: nothing is sized by a count.
+    expect(thresholdKeys(p.options)).toEqual([...rules.map((r) => `checks{rule:${r}}`), 'http_req_failed', 'rundun_vus_finished']);
     for (const r of rules) expect(p.options.thresholds?.[`checks{rule:${r}}`]).toEqual(['rate==1']);
-    expect(p.options.thresholds?.['rule_verdicts{rule:ratelimit.retry-after-present}']).toEqual(['count>=1']);
+    expect(p.options.thresholds?.rundun_vus_finished).toEqual(['rate>=0.5']);
+    expect([...p.rules].sort()).toEqual([...rules].sort());
   });
 
-  it('rules every key owes one verdict for need one per key in rule_verdicts', () => {
-    const p = planRateLimit(cfgOf({ RUNDUN_KEYS_UNDER_TEST: '3' }));
-    for (const r of ['ratelimit.under-limit-no-429', 'ratelimit.enforced-per-key', 'ratelimit.429-status']) expect(p.options.thresholds?.[`rule_verdicts{rule:${r}}`], r).toEqual(['count>=3']);
-    // Retry-After and body rules are judged per 429: how many is not known in advance.
-    expect(p.options.thresholds?.['rule_verdicts{rule:ratelimit.retry-after-valid}']).toEqual(['count>=1']);
+  it('the same thresholds for 1 or 3 keys: each VU settles its own account', () => {
+    expect(planRateLimit(cfgOf({ RUNDUN_KEYS_UNDER_TEST: '3' })).options.thresholds).toEqual(planRateLimit(cfgOf({})).options.thresholds);
   });
 
   it('no limit known: discovery first; no enforced-per-key or bounded threshold (nothing stated to hold it to)', () => {
@@ -80,9 +79,9 @@ describe('retry-after plan', () => {
     expect(p.tightKey?.role).toBe('secondary');
     expect(p.overRate).toBe(60);
     expect(p.options.thresholds?.['checks{rule:ratelimit.retry-after-honoured}']).toEqual(['rate>=0.99']);
-    // Each honour VU records at least one honoured verdict (a failed one when it had no episode).
-    expect(p.options.thresholds?.['rule_verdicts{rule:ratelimit.retry-after-honoured}']).toEqual(['count>=2']);
-    expect(p.options.thresholds?.['rule_verdicts{rule:ratelimit.retry-after-present}']).toEqual(['count>=1']);
+    // Each honour VU owes every rule (a failed one when it had no episode), settled per VU.
+    expect(p.options.thresholds?.rundun_vus_finished).toEqual(['rate>=0.5']);
+    expect(p.rules).toContain('ratelimit.retry-after-present');
     expect(thresholdKeys(p.options)).not.toContain('checks{rule:ratelimit.retry-after-tight}');
     expect(Object.keys(p.options.scenarios ?? {})).toEqual(['honour', 'tightness']);
   });
@@ -109,9 +108,13 @@ describe('key-isolation plan', () => {
     expect(p.spread?.acceptedMin).toBeGreaterThan(60);
     expect(p.spread?.acceptedMin).toBeLessThan(90);
     expect(p.spread?.sentMin).toBe(135);
-    expect(p.options.thresholds?.['spread_accepted{rule:ratelimit.isolation}']).toEqual(['count<=110', `count>=${p.spread?.acceptedMin}`]);
-    // Three isolation verdicts are owed: the throttled key's VU and both bystanders'.
-    expect(p.options.thresholds?.['rule_verdicts{rule:ratelimit.isolation}']).toEqual(['count>=3']);
+    // One key's bounds as shares of the planned steady sends (Rates pass when empty: the
+    // instances of a split run that do not own the spread part).
+    expect(p.spread?.plannedSteadySends).toBe(270);
+    expect(p.options.thresholds?.['spread_accepted_share{rule:ratelimit.isolation}']).toEqual([`rate<=${Math.ceil((110 / 270) * 1e6) / 1e6}`, `rate>=${Math.floor(((p.spread?.acceptedMin ?? 0) / 270) * 1e6) / 1e6}`]);
+    expect(p.options.thresholds?.['spread_sent_share{rule:ratelimit.isolation}']).toEqual(['rate>=0.5']);
+    // The throttled key's VU and both bystanders' owe a verdict, settled per VU.
+    expect(p.options.thresholds?.rundun_vus_finished).toEqual(['rate>=0.5']);
   });
 
   it('never puts localIPs in the script options: k6 ignores them there (json:"-")', () => {
@@ -129,11 +132,12 @@ describe('key-isolation plan', () => {
     expect(loop.spread).toMatchObject({ vus: 4, localIPs: null, addressList: [], addresses: 1 });
     expect(loop.spread?.sourceNote).toMatch(/^one source address: K6_LOCAL_IPS is not set \(export K6_LOCAL_IPS=127.0.0.2-127.0.0.5 before k6 run/);
     const remote = readConfig(
-      { RUNDUN_BASE_URL: 'https://staging.example.com/v1', RUNDUN_ALLOW_REMOTE: 'yes', RUNDUN_API_KEY: K('a'), RUNDUN_API_KEY_SECONDARY: K('b'), RUNDUN_API_KEY_OTHER_ORG: K('c'), RUNDUN_API_KEY_RATELIMIT: K('d'), RUNDUN_RATE_LIMIT: '100/1m' },
+      { RUNDUN_BASE_URL: 'https://staging.example.com/v1', RUNDUN_ALLOW_REMOTE: 'yes', RUNDUN_API_KEY: K('a'), RUNDUN_API_KEY_SECONDARY: K('b'), RUNDUN_API_KEY_OTHER_ORG: K('c'), RUNDUN_API_KEY_RATELIMIT: K('d'), RUNDUN_API_KEY_SPREAD: K('e'), RUNDUN_RATE_LIMIT: '100/1m' },
       () => '',
     );
     const p = planIsolation(remote);
-    expect(p.spread?.key.role).toBe('primary');
+    // Its own key, never primary: smoke relies on primary, and may run right after.
+    expect(p.spread?.key.role).toBe('spread');
     expect(p.spread?.sourceNote).toBe('one source address: K6_LOCAL_IPS is not set');
   });
 
@@ -147,7 +151,7 @@ describe('key-isolation plan', () => {
     {
       name: 'no fourth key for the spread',
       cfg: () => readConfig({ RUNDUN_BASE_URL: 'http://127.0.0.1:1/v1', RUNDUN_API_KEY_RATELIMIT: K('a'), RUNDUN_API_KEY_SECONDARY: K('b'), RUNDUN_API_KEY_OTHER_ORG: K('c'), RUNDUN_API_KEY: K('a'), RUNDUN_RATE_LIMIT: '10/1s' }, () => ''),
-      why: /spread part needs a fourth key.*RUNDUN_SPREAD=off/,
+      why: /spread part needs a key no other scenario uses: RUNDUN_API_KEY_SPREAD.*RUNDUN_SPREAD=off/,
     },
     { name: 'a bad K6_LOCAL_IPS', cfg: () => cfgOf({ K6_LOCAL_IPS: 'localhost' }), why: /K6_LOCAL_IPS: 'localhost' is not an IPv4 address or an a-b range/ },
     { name: 'a K6_LOCAL_IPS range across /24s', cfg: () => cfgOf({ K6_LOCAL_IPS: '127.0.0.250-127.0.1.2' }), why: /range '127.0.0.250-127.0.1.2' must stay within one \/24/ },
@@ -224,7 +228,7 @@ describe('load plans (capacity, soak, spike)', () => {
   });
 
   it.each<{ name: string; env: Env; text?: string; why: RegExp }>([
-    { name: 'a pool too small for the peak rate', env: { RUNDUN_RATE_LIMIT: '20/1s', RUNDUN_STAGES: '10,100' }, why: /load.key-pool-sufficient: key pool too small: 100 rps .* needs 10 keys, have 8/ },
+    { name: 'a pool too small for the peak rate', env: { RUNDUN_RATE_LIMIT: '20/1s', RUNDUN_STAGES: '10,100' }, why: /load.key-pool-sufficient: key pool too small: 100 rps .* needs 10 keys, have 7/ },
     { name: 'no limit to size the pool with', env: {}, text: JSON.stringify({ ...JSON.parse(fixtures()), rateLimit: undefined }), why: /size the key pool from the per-key limit: set RUNDUN_RATE_LIMIT/ },
     { name: 'fractional rates (k6 rates are integers)', env: { RUNDUN_STAGES: '2.5,5' }, why: /RUNDUN_STAGES must be whole requests per second/ },
     { name: 'a write share above 25 %', env: { RUNDUN_WRITE_SHARE: '0.5' }, why: /RUNDUN_WRITE_SHARE must be within 0..0.25/ },
@@ -302,7 +306,7 @@ describe('load plans (capacity, soak, spike)', () => {
 
 describe('plan options are valid k6 options', () => {
   const exports = ['rateLimit', 'honour', 'tightness', 'throttledKey', 'bystanderKey', 'spreadKey', 'load'];
-  const metrics = new Map([['spread_sent', 'counter'], ['spread_accepted', 'counter'], ['throttled_requests', 'counter'], ['rule_verdicts', 'counter']] as const);
+  const metrics = new Map([['spread_sent', 'counter'], ['spread_accepted', 'counter'], ['spread_sent_share', 'rate'], ['spread_accepted_share', 'rate'], ['throttled_requests', 'counter'], ['rule_verdicts', 'counter'], ['rundun_vus_finished', 'rate']] as const);
   it.each([
     ['rate-limit', () => planRateLimit(cfgOf({})).options],
     ['rate-limit (discovery)', () => planRateLimit(cfgOf({}, fixtures(null))).options],
