@@ -44,7 +44,32 @@ export class ConfigError extends Error {
 
 const TRUE = /^(1|yes|true)$/i;
 
-export function readConfig(env: Env, readFile: ReadFile): RundunConfig {
+/** k6 secret name -> the environment variable it stands for (RUNDUN_SECRETS=yes, see env.ts). */
+export const SECRET_NAMES: ReadonlyArray<readonly [string, string]> = [
+  ['primary', 'RUNDUN_API_KEY'],
+  ['secondary', 'RUNDUN_API_KEY_SECONDARY'],
+  ['other_org', 'RUNDUN_API_KEY_OTHER_ORG'],
+  ['ratelimit', 'RUNDUN_API_KEY_RATELIMIT'],
+  ['exhausted', 'RUNDUN_API_KEY_EXHAUSTED'],
+  ['revoked', 'RUNDUN_API_KEY_REVOKED'],
+  ['spread', 'RUNDUN_API_KEY_SPREAD'],
+  ['pool', 'RUNDUN_API_KEYS'],
+];
+
+export function secretsWanted(env: Env): boolean {
+  return TRUE.test(env.RUNDUN_SECRETS ?? '');
+}
+
+/**
+ * `fromSecrets`: the variables whose values came from k6's secret source (env.ts merged them
+ * into `env`), for the report and for the check that the secret source gave anything at all.
+ */
+export function readConfig(env: Env, readFile: ReadFile, fromSecrets: readonly string[] = []): RundunConfig {
+  if (secretsWanted(env) && fromSecrets.length === 0) {
+    throw new ConfigError(
+      `RUNDUN_SECRETS=yes but k6's secret source gave no key (names: ${SECRET_NAMES.map(([n]) => n).join(', ')}): run k6 with --secret-source=file=<path> (lines name=value)`,
+    );
+  }
   const allowRemote = TRUE.test(env.RUNDUN_ALLOW_REMOTE ?? '');
   const rawLimit = (env.RUNDUN_RATE_LIMIT ?? '').trim();
   const explicitOff = /^off$/i.test(rawLimit);
@@ -94,7 +119,7 @@ export function readConfig(env: Env, readFile: ReadFile): RundunConfig {
       if (v !== '') keys[role] = v;
     }
     target = { baseUrl: normaliseBaseUrl(env.RUNDUN_BASE_URL), keys, pool: [], rateLimit: null };
-    source = 'RUNDUN_BASE_URL and RUNDUN_API_KEY* variables';
+    source = fromSecrets.length > 0 ? `RUNDUN_BASE_URL, keys from k6's secret source (${SECRET_NAMES.filter(([, v]) => fromSecrets.includes(v)).map(([n]) => n).join(', ')})` : 'RUNDUN_BASE_URL and RUNDUN_API_KEY* variables';
   } else {
     throw new ConfigError(
       'no target: set RUNDUN_FIXTURES=<simulator fixtures file>, or RUNDUN_BASE_URL with RUNDUN_API_KEY / RUNDUN_API_KEYS (see docs/k6.md)',

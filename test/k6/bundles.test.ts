@@ -15,7 +15,7 @@ import { prepareBundle, probe, type EmulatorBundle, type ProbeResult } from './s
 import { checkOptions, parseK6Duration } from './support/options-check';
 
 const MAX_BYTES = 150 * 1024;
-const K6_MODULES = new Set(['k6', 'k6/http', 'k6/metrics', 'k6/execution', 'k6/data', 'k6/encoding', 'k6/crypto', 'k6/timers']);
+const K6_MODULES = new Set(['k6', 'k6/http', 'k6/metrics', 'k6/execution', 'k6/data', 'k6/encoding', 'k6/crypto', 'k6/timers', 'k6/secrets']);
 const RULE_IDS = new Set(contract.rules.map((r) => r.id));
 const EXPECTED = ['capacity', 'key-isolation', 'rate-limit', 'retry-after', 'smoke', 'soak', 'spike'];
 

@@ -212,3 +212,19 @@ describe('verdict helpers', () => {
     expect([0, 1, 2].map((i) => sampled(i, sampleEvery(rate)))).toEqual(first3);
   });
 });
+
+describe('keys from k6 secret source (RUNDUN_SECRETS=yes)', () => {
+  const base = { RUNDUN_BASE_URL: 'http://127.0.0.1:4010/v1', RUNDUN_SECRETS: 'yes' };
+  it('says where the keys came from, by secret name, never by value', () => {
+    const cfg = readConfig({ ...base, RUNDUN_API_KEY: K('a'), RUNDUN_API_KEYS: `${K('b')},${K('c')}` }, read({}), ['RUNDUN_API_KEY', 'RUNDUN_API_KEYS']);
+    expect(cfg.source).toBe("RUNDUN_BASE_URL, keys from k6's secret source (primary, pool)");
+    expect(cfg.keys.map((k) => k.role)).toEqual(['primary', 'pool-0', 'pool-1']);
+  });
+  it('refuses to run when the secret source gave nothing (a forgotten --secret-source)', () => {
+    expect(() => readConfig({ ...base, RUNDUN_API_KEY: K('a') }, read({}), [])).toThrow(/RUNDUN_SECRETS=yes but k6's secret source gave no key.*--secret-source=file=/);
+  });
+  it('a spread key of its own (RUNDUN_API_KEY_SPREAD)', () => {
+    const cfg = readConfig({ RUNDUN_BASE_URL: 'http://127.0.0.1:4010/v1', RUNDUN_API_KEY: K('a'), RUNDUN_API_KEY_SPREAD: K('z') }, read({}));
+    expect(cfg.keys.find((k) => k.role === 'spread')?.key).toBe(K('z'));
+  });
+});
