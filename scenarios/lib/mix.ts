@@ -6,7 +6,7 @@
 import http from 'k6/http';
 import type { Params, RefinedResponse, ResponseType } from 'k6/http';
 import exec from 'k6/execution';
-import { Counter, Rate, Trend } from 'k6/metrics';
+import { Counter, Gauge, Rate, Trend } from 'k6/metrics';
 import { findKnee, judgeStage, type StageObservation } from '../../lib/capacity';
 import { keyIndexForIteration } from '../../lib/ratelimit';
 import { validate, type SchemaName } from '../../lib/validate';
@@ -14,6 +14,7 @@ import { RULES } from '../../lib/verdict';
 import type { K6SummaryData } from '../../lib/k6-summary';
 import type { RundunConfig } from './config';
 import { keyParams, makeLogger, recordRule } from './k6';
+import { thisInstance } from './instance';
 import type { LoadPlan, Op } from './plan-load';
 import { metricValue, summaryFiles } from './summary';
 import { sampled } from './verdicts';
@@ -53,6 +54,10 @@ export function createLoad(cfg: RundunConfig, plan: LoadPlan): Load {
   const plateauDuration = plan.plateaus.map((_, i) => new Trend(`plateau_${i + 1}_duration`, true));
   const plateauFailed = plan.plateaus.map((_, i) => new Rate(`plateau_${i + 1}_failed`));
   const throttled = new Counter('throttled_requests');
+  // The share of the stated rates this instance carries (k6 scales arrival rates by the
+  // execution segment); handleSummary judges the stages against that share. 1 when not split.
+  const instanceShare = new Gauge('rundun_instance_share');
+  let sharePublished = false;
   const throttledTags = { rule: RULES.keyPoolSufficient };
   const listTemplateUrls = [1, 2, 3].map((p) => `${base}/templates?per_page=20&page=${p}`);
   const listRunsUrl = `${base}/runs?per_page=10`;
@@ -111,6 +116,10 @@ export function createLoad(cfg: RundunConfig, plan: LoadPlan): Load {
     },
 
     iteration(data: MixData): void {
+      if (!sharePublished) {
+        instanceShare.add(thisInstance().fraction);
+        sharePublished = true;
+      }
       const n = exec.scenario.iterationInTest;
       const ki = keyIndexForIteration(plan.pool.length, n);
       let op = plan.ops[n % plan.ops.length] as Op;
@@ -158,17 +167,21 @@ export function createLoad(cfg: RundunConfig, plan: LoadPlan): Load {
     },
 
     handleSummary(data: K6SummaryData): Record<string, string> {
+      const share = metricValue(data, 'rundun_instance_share', 'value') ?? 1;
       const stages: StageObservation[] = plan.plateaus.map((p, i) => {
         const failed = data.metrics[`plateau_${i + 1}_failed`]?.values;
         return {
-          targetRps: p.rps,
+          // A split run's instance is judged on the share of each stage it carried.
+          targetRps: p.rps * share,
           seconds: (p.toMs - p.fromMs) / 1000,
           requests: metricValue(data, `plateau_${i + 1}_duration`, 'count') ?? 0,
           p95Ms: metricValue(data, `plateau_${i + 1}_duration`, 'p(95)'),
           errorRate: failed?.rate ?? 0,
         };
       });
-      const notes = [`key pool: ${plan.pool.length} keys; ${plan.poolNote}`, `VUs: ${plan.vus.preAllocatedVUs} pre-allocated, up to ${plan.vus.maxVUs}${plan.vus.warning ? `: ${plan.vus.warning}` : ''}`];
+      const notes = [
+        ...(share < 1 ? [`this instance carried ${Number((share * 100).toFixed(2))} % of every stated rate (execution segment); stages judged against that share; merge the instances' summaries for the whole (npm run merge)`] : []),
+        `key pool: ${plan.pool.length} keys; ${plan.poolNote}`, `VUs: ${plan.vus.preAllocatedVUs} pre-allocated, up to ${plan.vus.maxVUs}${plan.vus.warning ? `: ${plan.vus.warning}` : ''}`];
       let details: Record<string, unknown>;
       if (plan.kind === 'capacity') {
         const knee = findKnee(stages, plan.slo);
