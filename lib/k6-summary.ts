@@ -3,13 +3,24 @@
 // Pure and engine-agnostic: the k6 scenarios call them in handleSummary, vitest tests them with
 // recorded or synthetic summary data. Nothing here can see an API key unless a caller puts one
 // in; callers still pass the result through redactSecrets as a last line of defence.
-import { aggregateValue, parseThresholdExpression, parseThresholdKey } from './k6-thresholds';
+import { aggregateValue, compare, parseThresholdExpression, parseThresholdKey, thresholdSource, type ThresholdEntry } from './k6-thresholds';
 
 export interface K6MetricSummary {
   type: 'counter' | 'gauge' | 'rate' | 'trend';
   contains?: 'default' | 'time' | 'data';
   values: Record<string, number>;
-  thresholds?: Record<string, { ok: boolean }>;
+  /** Per expression: k6's outcome (legacy shape), or the harness's re-evaluation (new shape). */
+  thresholds?: Record<string, ThresholdOutcome>;
+  /** How the harness built this entry when k6's summary did not carry it as such. */
+  derived?: string;
+}
+
+export interface ThresholdOutcome {
+  ok: boolean;
+  /** Set when the harness, not k6, evaluated the threshold (the new machine-readable shape). */
+  evaluatedBy?: 'harness';
+  /** Set when k6's summary lacks the value the threshold needs: the harness could not judge it. */
+  notReported?: string;
 }
 
 export interface K6Check {
@@ -34,6 +45,25 @@ export interface K6SummaryData {
   root_group?: K6Group;
   state?: { testRunDurationMs?: number; isStdOutTTY?: boolean; isStdErrTTY?: boolean };
   options?: Record<string, unknown>;
+  /** Which shape k6 handed handleSummary and from which k6 (set by normaliseSummary). */
+  source?: SummarySource;
+  /**
+   * Thresholds of options.thresholds on a metric k6's summary does not carry at all (new shape):
+   * key -> expression -> outcome (always notReported). thresholdResults lists them too.
+   */
+  thresholdsNotInSummary?: Record<string, Record<string, ThresholdOutcome>>;
+}
+
+export type SummaryShape = 'legacy' | 'machine-readable' | 'unknown';
+
+export interface SummarySource {
+  shape: 'legacy' | 'machine-readable';
+  /** metadata.k6_version of the new shape; the legacy shape does not say. */
+  k6Version?: string;
+  /** The new shape's own `version` field (e.g. '1.0.0'). */
+  formatVersion?: string;
+  /** Who decided the threshold outcomes in this data. */
+  thresholdsEvaluatedBy: 'k6' | 'harness';
 }
 
 export interface ThresholdResult {
@@ -53,13 +83,19 @@ export interface ThresholdResult {
    * anything (the summary shows 0 %). Rule thresholds pair it with a rule_verdicts count.
    */
   noSamples?: true;
+  /** The harness re-evaluated it from options.thresholds (k6's new summary shape has no outcomes). */
+  evaluatedBy?: 'harness';
+  /** k6's summary lacks the value this threshold needs (e.g. p(99) not in summaryTrendStats). */
+  notReported?: string;
 }
 
 /** Every threshold in the summary, in a stable order (key, then expression). */
 export function thresholdResults(data: K6SummaryData): ThresholdResult[] {
   const out: ThresholdResult[] = [];
-  for (const key of Object.keys(data.metrics).sort()) {
-    const m = data.metrics[key] as K6MetricSummary;
+  const missing = data.thresholdsNotInSummary ?? {};
+  const keys = [...new Set([...Object.keys(data.metrics), ...Object.keys(missing)])].sort();
+  for (const key of keys) {
+    const m: Pick<K6MetricSummary, 'type' | 'values' | 'thresholds'> = data.metrics[key] ?? { type: 'counter', values: {}, thresholds: missing[key] ?? {} };
     if (!m.thresholds) continue;
     let metric = key;
     let tags: Record<string, string> = {};
@@ -70,9 +106,12 @@ export function thresholdResults(data: K6SummaryData): ThresholdResult[] {
     }
     const emptyRate = m.type === 'rate' && m.values.passes === 0 && m.values.fails === 0;
     for (const expression of Object.keys(m.thresholds).sort()) {
-      const r: ThresholdResult = { key, metric, tags, expression, ok: m.thresholds[expression]?.ok === true };
+      const t = m.thresholds[expression];
+      const r: ThresholdResult = { key, metric, tags, expression, ok: t?.ok === true };
       if (tags.rule !== undefined) r.rule = tags.rule;
       if (emptyRate) r.noSamples = true;
+      if (t?.evaluatedBy) r.evaluatedBy = t.evaluatedBy;
+      if (t?.notReported !== undefined) r.notReported = t.notReported;
       try {
         const e = parseThresholdExpression(expression);
         r.aggregation = e.aggregation;
@@ -100,6 +139,7 @@ export function fmtNumber(n: number | undefined): string {
 }
 
 function describeActual(r: ThresholdResult): string {
+  if (r.notReported !== undefined) return `not reported by k6's summary: ${r.notReported}`;
   if (r.noSamples) return 'no samples: not judged';
   return r.aggregation !== undefined && r.actual !== undefined ? `${r.aggregation}=${fmtNumber(r.actual)}` : 'value unknown';
 }
@@ -121,19 +161,29 @@ export interface JUnitOptions {
 /** JUnit XML: one testsuite per scenario, one testcase per threshold, <failure> when crossed. */
 export function toJUnit(data: K6SummaryData, opts: JUnitOptions): string {
   const results = thresholdResults(data);
-  const failures = results.filter((r) => !r.ok).length;
+  const failures = results.filter((r) => !r.ok && r.notReported === undefined).length;
+  const errors = results.filter((r) => r.notReported !== undefined).length;
   const seconds = ((data.state?.testRunDurationMs ?? 0) / 1000).toFixed(3);
   const suite = xmlEscape(`k6.${opts.scenario}`);
   const ts = opts.timestamp ? ` timestamp="${xmlEscape(opts.timestamp)}"` : '';
   const lines = [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="rundun k6" tests="${results.length}" failures="${failures}" errors="0" time="${seconds}">`,
-    `  <testsuite name="${suite}" tests="${results.length}" failures="${failures}" errors="0" skipped="0" time="${seconds}"${ts}>`,
+    `<testsuites name="rundun k6" tests="${results.length}" failures="${failures}" errors="${errors}" time="${seconds}">`,
+    `  <testsuite name="${suite}" tests="${results.length}" failures="${failures}" errors="${errors}" skipped="0" time="${seconds}"${ts}>`,
   ];
   for (const r of results) {
     const name = xmlEscape(`${r.key} ${r.expression}`);
-    const props = r.rule ? `\n      <properties><property name="rule" value="${xmlEscape(r.rule)}"/></properties>` : '';
-    if (r.ok) {
+    const propList = [
+      ...(r.rule ? [`<property name="rule" value="${xmlEscape(r.rule)}"/>`] : []),
+      ...(r.evaluatedBy ? [`<property name="evaluatedBy" value="${xmlEscape(r.evaluatedBy)}"/>`] : []),
+    ];
+    const props = propList.length > 0 ? `\n      <properties>${propList.join('')}</properties>` : '';
+    if (r.notReported !== undefined) {
+      const msg = xmlEscape(`not reported by k6's summary: ${r.key} ${r.expression}: ${r.notReported}; k6's exit code has k6's own verdict`);
+      lines.push(`    <testcase classname="${suite}" name="${name}" time="0">${props}`);
+      lines.push(`      <error message="${msg}" type="not-reported">${msg}</error>`);
+      lines.push('    </testcase>');
+    } else if (r.ok) {
       lines.push(`    <testcase classname="${suite}" name="${name}" time="0">${props}${props ? '\n    ' : ''}</testcase>`);
     } else {
       const msg = xmlEscape(`threshold crossed: ${r.key} ${describeActual(r)} does not satisfy ${r.expression}`);
@@ -178,10 +228,13 @@ function metricLine(name: string, m: K6MetricSummary): string {
 }
 
 /** Overall outcome: PASS when every threshold held, FAIL otherwise (and when there are none). */
-export function outcome(data: K6SummaryData): { pass: boolean; total: number; crossed: number } {
+export function outcome(data: K6SummaryData): { pass: boolean; total: number; crossed: number; notReported?: number } {
   const results = thresholdResults(data);
-  const crossed = results.filter((r) => !r.ok).length;
-  return { pass: results.length > 0 && crossed === 0, total: results.length, crossed };
+  const notReported = results.filter((r) => r.notReported !== undefined).length;
+  const crossed = results.filter((r) => !r.ok && r.notReported === undefined).length;
+  // A threshold the harness could not judge is not a pass: PASS needs every one judged and held.
+  const o = { pass: results.length > 0 && crossed === 0 && notReported === 0, total: results.length, crossed };
+  return notReported > 0 ? { ...o, notReported } : o;
 }
 
 /** A compact, plain-text end-of-test summary (what handleSummary prints to stdout). */
@@ -190,11 +243,17 @@ export function toTextSummary(data: K6SummaryData, opts: TextSummaryOptions): st
   const o = outcome(data);
   const secs = ((data.state?.testRunDurationMs ?? 0) / 1000).toFixed(1);
   const lines = [
-    `rundun k6 ${opts.scenario}: ${o.pass ? 'PASS' : 'FAIL'} in ${secs} s (${o.total} thresholds, ${o.crossed} crossed)`,
+    `rundun k6 ${opts.scenario}: ${o.pass ? 'PASS' : 'FAIL'} in ${secs} s (${o.total} thresholds, ${o.crossed} crossed${o.notReported ? `, ${o.notReported} not reported by k6's summary` : ''})`,
   ];
+  const src = data.source;
+  if (src?.thresholdsEvaluatedBy === 'harness') {
+    lines.push(
+      `  (k6${src.k6Version ? ` ${src.k6Version}` : ''} handed the new machine-readable summary, which carries no threshold outcomes: these were re-evaluated by the harness from options.thresholds; k6's exit code is k6's own verdict)`,
+    );
+  }
   if (results.length === 0) lines.push('  (no thresholds defined: nothing was judged)');
   for (const r of results) {
-    lines.push(`  ${r.ok ? 'ok  ' : 'FAIL'} ${r.key} ${r.expression}  [${describeActual(r)}]`);
+    lines.push(`  ${r.notReported !== undefined ? 'n/a ' : r.ok ? 'ok  ' : 'FAIL'} ${r.key} ${r.expression}  [${describeActual(r)}]`);
   }
   const checks = allChecks(data.root_group);
   if (checks.length > 0) {
@@ -209,4 +268,342 @@ export function toTextSummary(data: K6SummaryData, opts: TextSummaryOptions): st
   }
   for (const note of opts.notes ?? []) lines.push(note);
   return `${lines.join('\n')}\n`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The shapes k6 1.3 .. 2.x hand to handleSummary, normalised to K6SummaryData.
+//
+// - legacy (the default up to at least 2.2.0): `{metrics: {name: {type, contains, values,
+//   thresholds?}}, root_group, state, options}`; k6's own threshold outcomes are in
+//   `metrics[key].thresholds[expr].ok`.
+// - machine-readable (K6_NEW_MACHINE_READABLE_SUMMARY=true / --new-machine-readable-summary,
+//   opt-in since 1.5): `{config: {duration (s), script, ...}, metadata: {k6_version,
+//   generated_at}, results: {checks: {metrics: [checks_total, checks_failed, checks_succeeded],
+//   results: [{name, passes, fails}]}, metrics: [{name, type, contains, values}]}, version}`.
+//   It carries NO threshold outcomes, Rates are {matches, rate, total}, trend stats are `p90`
+//   (not `p(90)`), counters have no `rate`, and there is no `checks` metric and no `checks{…}`
+//   sub-metric (checks are listed by name only). The outcomes are therefore re-evaluated here
+//   from the script's options.thresholds, with k6's semantics (metrics/thresholds.go): a Rate
+//   with no samples has no `rate` and its thresholds pass; an empty Counter has count 0 and is
+//   judged. `checks{rule:X}` is rebuilt from the check results by name when the caller says
+//   which rule a check name belongs to (checkRule). A threshold whose value the summary lacks is
+//   marked notReported, never passed or failed silently.
+// ---------------------------------------------------------------------------------------------
+
+export type ThresholdOptions = Readonly<Record<string, readonly ThresholdEntry[]>>;
+
+export interface NormaliseOptions {
+  /** The script's options.thresholds: the new shape's outcomes are re-evaluated from them. */
+  thresholds?: ThresholdOptions;
+  /** The contract rule a check name records (new shape: rebuilds `checks{rule:X}` from the check results). */
+  checkRule?: (checkName: string) => string | undefined;
+}
+
+export type NormalisedSummary =
+  | { ok: true; shape: 'legacy' | 'machine-readable'; data: K6SummaryData }
+  | { ok: false; shape: 'unknown'; error: string; k6Version?: string };
+
+type Rec = Record<string, unknown>;
+
+function isRecord(v: unknown): v is Rec {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+const METRIC_TYPES: ReadonlySet<string> = new Set(['counter', 'gauge', 'rate', 'trend']);
+const CONTAINS: ReadonlySet<string> = new Set(['default', 'time', 'data']);
+
+function describeValue(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return `an array of ${v.length}`;
+  if (isRecord(v)) {
+    const keys = Object.keys(v);
+    return keys.length === 0 ? 'an empty object' : `an object with keys ${keys.slice(0, 8).join(', ')}${keys.length > 8 ? ', …' : ''}`;
+  }
+  return `a ${typeof v}`;
+}
+
+function numbers(v: unknown): Record<string, number> | undefined {
+  if (!isRecord(v)) return undefined;
+  const out: Record<string, number> = {};
+  for (const [k, x] of Object.entries(v)) if (typeof x === 'number') out[k] = x;
+  return out;
+}
+
+/** Why `m` is not a legacy metric entry, or undefined when it is one. */
+function legacyMetricProblem(name: string, m: unknown): string | undefined {
+  if (!isRecord(m)) return `metrics['${name}'] is ${describeValue(m)}`;
+  if (typeof m.type !== 'string' || !METRIC_TYPES.has(m.type)) return `metrics['${name}'].type is ${JSON.stringify(m.type)}`;
+  if (!isRecord(m.values)) return `metrics['${name}'].values is ${describeValue(m.values)}`;
+  if (m.thresholds !== undefined && !isRecord(m.thresholds)) return `metrics['${name}'].thresholds is ${describeValue(m.thresholds)}`;
+  return undefined;
+}
+
+function newMetricProblem(where: string, m: unknown): string | undefined {
+  if (!isRecord(m)) return `${where} is ${describeValue(m)}`;
+  if (typeof m.name !== 'string' || m.name === '') return `${where}.name is ${JSON.stringify(m.name)}`;
+  if (typeof m.type !== 'string' || !METRIC_TYPES.has(m.type)) return `${where} ('${m.name}').type is ${JSON.stringify(m.type)}`;
+  if (!isRecord(m.values)) return `${where} ('${m.name}').values is ${describeValue(m.values)}`;
+  return undefined;
+}
+
+/** Which summary shape `raw` is; for 'unknown', why. Never throws. */
+export function detectSummaryShape(raw: unknown): { shape: SummaryShape; reason?: string } {
+  if (!isRecord(raw)) return { shape: 'unknown', reason: `the data is ${describeValue(raw)}, not an object` };
+  if (raw.results !== undefined || raw.metadata !== undefined) {
+    const results = raw.results;
+    if (!isRecord(results)) return { shape: 'unknown', reason: `results is ${describeValue(results)}, not an object with a metrics list` };
+    if (!Array.isArray(results.metrics)) return { shape: 'unknown', reason: `results.metrics is ${describeValue(results.metrics)}, not a list` };
+    for (const [i, m] of results.metrics.entries()) {
+      const p = newMetricProblem(`results.metrics[${i}]`, m);
+      if (p) return { shape: 'unknown', reason: p };
+    }
+    if (results.checks !== undefined) {
+      if (!isRecord(results.checks)) return { shape: 'unknown', reason: `results.checks is ${describeValue(results.checks)}` };
+      const cm = results.checks.metrics;
+      if (cm !== undefined && !Array.isArray(cm)) return { shape: 'unknown', reason: `results.checks.metrics is ${describeValue(cm)}, not a list` };
+      for (const [i, m] of (cm ?? []).entries()) {
+        const p = newMetricProblem(`results.checks.metrics[${i}]`, m);
+        if (p) return { shape: 'unknown', reason: p };
+      }
+      const cr = results.checks.results;
+      if (cr !== undefined && !Array.isArray(cr)) return { shape: 'unknown', reason: `results.checks.results is ${describeValue(cr)}, not a list` };
+    }
+    return { shape: 'machine-readable' };
+  }
+  if (raw.metrics !== undefined) {
+    if (!isRecord(raw.metrics)) return { shape: 'unknown', reason: `metrics is ${describeValue(raw.metrics)}, not an object of metrics` };
+    for (const [name, m] of Object.entries(raw.metrics)) {
+      const p = legacyMetricProblem(name, m);
+      if (p) return { shape: 'unknown', reason: p };
+    }
+    return { shape: 'legacy' };
+  }
+  return { shape: 'unknown', reason: `neither 'metrics' (legacy shape) nor 'results' (machine-readable shape) is there: the data is ${describeValue(raw)}` };
+}
+
+/** The k6 version a summary says it came from (only the new shape says), or undefined. */
+export function summaryK6Version(raw: unknown): string | undefined {
+  if (!isRecord(raw) || !isRecord(raw.metadata)) return undefined;
+  const v = raw.metadata.k6_version;
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+function toCheck(c: unknown): K6Check | undefined {
+  if (!isRecord(c) || typeof c.name !== 'string') return undefined;
+  const out: K6Check = { name: c.name, passes: typeof c.passes === 'number' ? c.passes : 0, fails: typeof c.fails === 'number' ? c.fails : 0 };
+  if (typeof c.path === 'string') out.path = c.path;
+  if (typeof c.id === 'string') out.id = c.id;
+  return out;
+}
+
+function legacyGroup(g: unknown, depth = 0): K6Group | undefined {
+  if (!isRecord(g) || depth > 32) return undefined;
+  const out: K6Group = {
+    name: typeof g.name === 'string' ? g.name : '',
+    groups: Array.isArray(g.groups) ? g.groups.map((x) => legacyGroup(x, depth + 1)).filter((x): x is K6Group => x !== undefined) : [],
+    checks: Array.isArray(g.checks) ? g.checks.map(toCheck).filter((x): x is K6Check => x !== undefined) : [],
+  };
+  if (typeof g.path === 'string') out.path = g.path;
+  if (typeof g.id === 'string') out.id = g.id;
+  return out;
+}
+
+/** A new-shape group ({checks: {results}, groups}), as far as it is there. */
+function newGroup(name: string, g: unknown, depth = 0): K6Group {
+  const r = isRecord(g) ? g : {};
+  const checks = isRecord(r.checks) && Array.isArray(r.checks.results) ? r.checks.results.map(toCheck).filter((x): x is K6Check => x !== undefined) : [];
+  const groups: K6Group[] = [];
+  if (depth < 32) {
+    if (isRecord(r.groups)) for (const [n, sub] of Object.entries(r.groups)) groups.push(newGroup(n, sub, depth + 1));
+    else if (Array.isArray(r.groups)) for (const sub of r.groups) groups.push(newGroup(isRecord(sub) && typeof sub.name === 'string' ? sub.name : '', sub, depth + 1));
+  }
+  return { name, groups, checks };
+}
+
+const NEW_PERCENTILE = /^p(\d+(?:\.\d+)?)$/;
+
+/** One new-shape metric's values in legacy names. */
+function legacyValues(type: string, v: Record<string, number>, durationS: number | undefined): { values: Record<string, number>; derived?: string } {
+  switch (type) {
+    case 'rate': {
+      if (v.matches === undefined && v.passes !== undefined) return { values: v };
+      const total = v.total ?? 0;
+      const passes = v.matches ?? 0;
+      return { values: { rate: v.rate ?? (total > 0 ? passes / total : 0), passes, fails: Math.max(0, total - passes) } };
+    }
+    case 'trend': {
+      const out: Record<string, number> = {};
+      for (const [k, x] of Object.entries(v)) {
+        const m = NEW_PERCENTILE.exec(k);
+        out[m ? `p(${Number(m[1])})` : k] = x;
+      }
+      return { values: out };
+    }
+    case 'counter': {
+      if (v.rate !== undefined || v.count === undefined || !(durationS !== undefined && durationS > 0)) return { values: v };
+      return { values: { ...v, rate: v.count / durationS }, derived: 'rate = count / test duration (the new summary shape gives counters no rate)' };
+    }
+    default:
+      return { values: v };
+  }
+}
+
+function canonicalKey(metric: string, tags: Record<string, string>): string {
+  const t = Object.keys(tags).sort().map((k) => `${k}:${tags[k]}`);
+  return t.length === 0 ? metric : `${metric}{${t.join(',')}}`;
+}
+
+function tryParseKey(key: string): { metric: string; tags: Record<string, string> } | undefined {
+  try {
+    return parseThresholdKey(key);
+  } catch {
+    return undefined;
+  }
+}
+
+/** k6's outcome for one threshold on one metric summary, as metrics/thresholds.go decides it. */
+function evaluateThreshold(m: K6MetricSummary, source: string): ThresholdOutcome {
+  let expr;
+  try {
+    expr = parseThresholdExpression(source);
+  } catch (e) {
+    return { ok: false, evaluatedBy: 'harness', notReported: `the expression cannot be read (${(e as Error).message})` };
+  }
+  // An empty Rate has no `rate` in k6: its thresholds are skipped, i.e. pass (k6 issue #4283).
+  if (m.type === 'rate' && (m.values.passes ?? 0) + (m.values.fails ?? 0) === 0) return { ok: true, evaluatedBy: 'harness' };
+  const actual = aggregateValue(m.values, expr.aggregation);
+  if (actual === undefined) {
+    const hint = m.type === 'trend' ? ` (add '${expr.aggregation}' to summaryTrendStats)` : '';
+    return { ok: false, evaluatedBy: 'harness', notReported: `'${expr.aggregation}' of this ${m.type} is not in the summary${hint}` };
+  }
+  return { ok: compare(actual, expr.op, expr.value), evaluatedBy: 'harness' };
+}
+
+function normaliseMachineReadable(raw: Rec, opts: NormaliseOptions): K6SummaryData {
+  const config = isRecord(raw.config) ? raw.config : {};
+  const durationS = typeof config.duration === 'number' ? config.duration : undefined;
+  const results = raw.results as Rec;
+  const checksSection = isRecord(results.checks) ? results.checks : {};
+  const metrics: Record<string, K6MetricSummary> = {};
+  const add = (entry: Rec): void => {
+    const type = entry.type as K6MetricSummary['type'];
+    const { values, derived } = legacyValues(type, numbers(entry.values) ?? {}, durationS);
+    const m: K6MetricSummary = { type, values };
+    if (typeof entry.contains === 'string' && CONTAINS.has(entry.contains)) m.contains = entry.contains as NonNullable<K6MetricSummary['contains']>;
+    if (derived) m.derived = derived;
+    metrics[entry.name as string] = m;
+  };
+  for (const e of results.metrics as Rec[]) add(e);
+  for (const e of (Array.isArray(checksSection.metrics) ? checksSection.metrics : []) as Rec[]) add(e);
+  const rootChecks = Array.isArray(checksSection.results) ? checksSection.results.map(toCheck).filter((x): x is K6Check => x !== undefined) : [];
+  const root: K6Group = { name: '', groups: newGroup('', { groups: results.groups }).groups, checks: rootChecks };
+  const every = allChecks(root);
+  // The legacy `checks` Rate, from checks_succeeded (or the check results).
+  if (metrics.checks === undefined) {
+    const ok = metrics.checks_succeeded;
+    if (ok && ok.type === 'rate') {
+      metrics.checks = { type: 'rate', contains: 'default', values: { ...ok.values }, derived: 'checks = checks_succeeded of the new summary shape' };
+    } else if (every.length > 0) {
+      const passes = every.reduce((n, c) => n + c.passes, 0);
+      const fails = every.reduce((n, c) => n + c.fails, 0);
+      metrics.checks = { type: 'rate', contains: 'default', values: { rate: passes + fails > 0 ? passes / (passes + fails) : 0, passes, fails }, derived: 'checks = sum of the check results' };
+    }
+  }
+  const byCanonical = new Map<string, string>();
+  for (const name of Object.keys(metrics)) {
+    const p = tryParseKey(name);
+    if (p) byCanonical.set(canonicalKey(p.metric, p.tags), name);
+  }
+  const notInSummary: Record<string, Record<string, ThresholdOutcome>> = {};
+  for (const [key, entries] of Object.entries(opts.thresholds ?? {})) {
+    const parsed = tryParseKey(key);
+    let m = metrics[key];
+    if (m === undefined && parsed) {
+      const other = byCanonical.get(canonicalKey(parsed.metric, parsed.tags));
+      if (other !== undefined && metrics[other]) {
+        m = metrics[other];
+        delete metrics[other];
+        metrics[key] = m;
+      }
+    }
+    if (m === undefined && parsed && parsed.metric === 'checks' && opts.checkRule) {
+      const tagNames = Object.keys(parsed.tags);
+      const rule = parsed.tags.rule;
+      if (tagNames.length === 1 && rule !== undefined) {
+        const mine = every.filter((c) => opts.checkRule?.(c.name) === rule);
+        const passes = mine.reduce((n, c) => n + c.passes, 0);
+        const fails = mine.reduce((n, c) => n + c.fails, 0);
+        m = {
+          type: 'rate',
+          contains: 'default',
+          values: { rate: passes + fails > 0 ? passes / (passes + fails) : 0, passes, fails },
+          derived: `rebuilt from the check results named for rule ${rule} (the new summary shape has no checks{…} sub-metrics)`,
+        };
+        metrics[key] = m;
+      }
+    }
+    for (const entry of entries) {
+      const source = thresholdSource(entry);
+      if (m === undefined) {
+        (notInSummary[key] ??= {})[source] = {
+          ok: false,
+          evaluatedBy: 'harness',
+          notReported: parsed?.metric === 'checks' ? `k6's new summary shape has no '${key}' sub-metric and no check could be attributed to it` : `metric '${key}' is not in the summary`,
+        };
+        continue;
+      }
+      (m.thresholds ??= {})[source] = evaluateThreshold(m, source);
+    }
+  }
+  const data: K6SummaryData = { metrics, root_group: root, source: { shape: 'machine-readable', thresholdsEvaluatedBy: 'harness' } };
+  if (durationS !== undefined) data.state = { testRunDurationMs: durationS * 1000 };
+  const version = summaryK6Version(raw);
+  if (version !== undefined && data.source) data.source.k6Version = version;
+  if (typeof raw.version === 'string' && data.source) data.source.formatVersion = raw.version;
+  if (Object.keys(notInSummary).length > 0) data.thresholdsNotInSummary = notInSummary;
+  return data;
+}
+
+function normaliseLegacy(raw: Rec): K6SummaryData {
+  const metrics: Record<string, K6MetricSummary> = {};
+  for (const [name, x] of Object.entries(raw.metrics as Rec)) {
+    const e = x as Rec;
+    const m: K6MetricSummary = { type: e.type as K6MetricSummary['type'], values: numbers(e.values) ?? {} };
+    if (typeof e.contains === 'string' && CONTAINS.has(e.contains)) m.contains = e.contains as NonNullable<K6MetricSummary['contains']>;
+    if (isRecord(e.thresholds)) {
+      m.thresholds = {};
+      for (const [expr, t] of Object.entries(e.thresholds)) m.thresholds[expr] = { ok: isRecord(t) && t.ok === true };
+    }
+    metrics[name] = m;
+  }
+  const data: K6SummaryData = { metrics, source: { shape: 'legacy', thresholdsEvaluatedBy: 'k6' } };
+  const root = legacyGroup(raw.root_group);
+  if (root) data.root_group = root;
+  if (isRecord(raw.state)) {
+    const st: NonNullable<K6SummaryData['state']> = {};
+    if (typeof raw.state.testRunDurationMs === 'number') st.testRunDurationMs = raw.state.testRunDurationMs;
+    if (typeof raw.state.isStdOutTTY === 'boolean') st.isStdOutTTY = raw.state.isStdOutTTY;
+    if (typeof raw.state.isStdErrTTY === 'boolean') st.isStdErrTTY = raw.state.isStdErrTTY;
+    data.state = st;
+  }
+  if (isRecord(raw.options)) data.options = raw.options;
+  return data;
+}
+
+/**
+ * Either shape k6 1.3 .. 2.x hands handleSummary, as the legacy-like K6SummaryData the
+ * converters read (with `source` saying which shape and k6 it came from). Unknown data gives
+ * { ok: false, error } with a readable reason. Never throws.
+ */
+export function normaliseSummary(raw: unknown, opts: NormaliseOptions = {}): NormalisedSummary {
+  const version = summaryK6Version(raw);
+  try {
+    const d = detectSummaryShape(raw);
+    if (d.shape === 'legacy') return { ok: true, shape: 'legacy', data: normaliseLegacy(raw as Rec) };
+    if (d.shape === 'machine-readable') return { ok: true, shape: 'machine-readable', data: normaliseMachineReadable(raw as Rec, opts) };
+    return { ok: false, shape: 'unknown', error: d.reason ?? 'unrecognised data', ...(version !== undefined ? { k6Version: version } : {}) };
+  } catch (e) {
+    // Defence in depth: detection should have caught anything the normalisers cannot read.
+    return { ok: false, shape: 'unknown', error: `could not read the data: ${e instanceof Error ? e.message : String(e)}`, ...(version !== undefined ? { k6Version: version } : {}) };
+  }
 }

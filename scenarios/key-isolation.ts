@@ -16,7 +16,7 @@ import { keyParams, makeLogger, owe, recordRule } from './lib/k6';
 import { drive } from './lib/drive';
 import { thisInstance } from './lib/instance';
 import { planIsolation, spreadShare, type SpreadPlan } from './lib/plan-isolation';
-import { metricValue, summaryFiles } from './lib/summary';
+import { metricValue, summaryFromRaw, type SummaryExtras } from './lib/summary';
 
 const plan = planIsolation(config);
 export const options = plan.options;
@@ -127,21 +127,23 @@ export async function spreadKey(): Promise<void> {
   }
 }
 
-export function handleSummary(data: K6SummaryData): Record<string, string> {
-  const notes: string[] = [];
-  let spreadAddressesUsed: string[] = [];
-  if (plan.spread) {
-    const s = plan.spread;
-    const acc = metricValue(data, `spread_accepted{rule:${RULES.isolation}}`, 'count') ?? 0;
-    const sent = metricValue(data, `spread_sent{rule:${RULES.isolation}}`, 'count') ?? 0;
-    const used = s.addressList.filter((_, i) => (metricValue(data, `spread_vus_addr_${i}`, 'count') ?? 0) > 0);
-    const from = s.localIPs ? `from ${used.length} of ${s.addressList.length} local addresses (${s.sourceNote})` : `from ${s.sourceNote}`;
-    notes.push(`spread: ${s.key.role} over ${s.vus} VUs ${from}: ${acc} of ${sent} accepted in ${s.steadyWindows} steady windows; one key may accept ${s.acceptedMin}..${s.acceptedMax}`);
-    spreadAddressesUsed = used;
-  }
-  return summaryFiles('key-isolation', config, data, {
-    notes,
-    details: { limit: plan.limit, windowMs: plan.windowMs, throttled: plan.throttled.role, bystanders: plan.bystanders.map((k) => k.role), spread: plan.spread ? { ...plan.spread, key: plan.spread.key.role, addressesUsed: spreadAddressesUsed } : null },
-    metrics: ['http_reqs', 'http_req_duration', 'spread_sent', 'spread_accepted'],
+export function handleSummary(raw: unknown): Record<string, string> {
+  return summaryFromRaw('key-isolation', config, raw, options.thresholds, (data: K6SummaryData): SummaryExtras => {
+    const notes: string[] = [];
+    let spreadAddressesUsed: string[] = [];
+    if (plan.spread) {
+      const s = plan.spread;
+      const acc = metricValue(data, `spread_accepted{rule:${RULES.isolation}}`, 'count') ?? 0;
+      const sent = metricValue(data, `spread_sent{rule:${RULES.isolation}}`, 'count') ?? 0;
+      const used = s.addressList.filter((_, i) => (metricValue(data, `spread_vus_addr_${i}`, 'count') ?? 0) > 0);
+      const from = s.localIPs ? `from ${used.length} of ${s.addressList.length} local addresses (${s.sourceNote})` : `from ${s.sourceNote}`;
+      notes.push(`spread: ${s.key.role} over ${s.vus} VUs ${from}: ${acc} of ${sent} accepted in ${s.steadyWindows} steady windows; one key may accept ${s.acceptedMin}..${s.acceptedMax}`);
+      spreadAddressesUsed = used;
+    }
+    return {
+      notes,
+      details: { limit: plan.limit, windowMs: plan.windowMs, throttled: plan.throttled.role, bystanders: plan.bystanders.map((k) => k.role), spread: plan.spread ? { ...plan.spread, key: plan.spread.key.role, addressesUsed: spreadAddressesUsed } : null },
+      metrics: ['http_reqs', 'http_req_duration', 'spread_sent', 'spread_accepted'],
+    };
   });
 }

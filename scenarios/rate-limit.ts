@@ -20,7 +20,7 @@ import { judge429, type TooManyContext } from './lib/too-many';
 import { drive } from './lib/drive';
 import { settleKey } from './lib/unprovoked-429';
 import { planRateLimit } from './lib/plan-rate-limit';
-import { metricValue, summaryFiles } from './lib/summary';
+import { metricValue, summaryFromRaw, type SummaryExtras } from './lib/summary';
 import { sampled } from './lib/verdicts';
 
 const plan = planRateLimit(config);
@@ -137,17 +137,19 @@ async function judgeKey(ref: KeyRef): Promise<void> {
   await underPhase(ref, Math.floor(estimate), ctx);
 }
 
-export function handleSummary(data: K6SummaryData): Record<string, string> {
-  const est = metricValue(data, 'ratelimit_estimate', 'value');
-  const notes = [
-    plan.mode === 'known'
-      ? `stated limit: ${plan.limit} per ${plan.windowMs} ms; over-limit phase at ${plan.overload}× for ${plan.overMs} ms, tolerance ${plan.tolerance * 100} %`
-      : `no stated limit: discovery at ${plan.discovery?.rate}/s for ${plan.discovery?.durationMs} ms`,
-    `limit estimate (accepted per ${plan.windowMs} ms window in steady state): ${est === undefined ? 'none' : fmt(est, 2)}`,
-  ];
-  return summaryFiles('rate-limit', config, data, {
-    notes,
-    details: { mode: plan.mode, limit: plan.limit, windowMs: plan.windowMs, estimate: est ?? null, keys: plan.keys.map((k) => k.role) },
-    metrics: ['http_reqs', 'http_req_duration', 'http_req_failed', 'ratelimit_estimate', 'ratelimit_window_accepted'],
+export function handleSummary(raw: unknown): Record<string, string> {
+  return summaryFromRaw('rate-limit', config, raw, options.thresholds, (data: K6SummaryData): SummaryExtras => {
+    const est = metricValue(data, 'ratelimit_estimate', 'value');
+    const notes = [
+      plan.mode === 'known'
+        ? `stated limit: ${plan.limit} per ${plan.windowMs} ms; over-limit phase at ${plan.overload}× for ${plan.overMs} ms, tolerance ${plan.tolerance * 100} %`
+        : `no stated limit: discovery at ${plan.discovery?.rate}/s for ${plan.discovery?.durationMs} ms`,
+      `limit estimate (accepted per ${plan.windowMs} ms window in steady state): ${est === undefined ? 'none' : fmt(est, 2)}`,
+    ];
+    return {
+      notes,
+      details: { mode: plan.mode, limit: plan.limit, windowMs: plan.windowMs, estimate: est ?? null, keys: plan.keys.map((k) => k.role) },
+      metrics: ['http_reqs', 'http_req_duration', 'http_req_failed', 'ratelimit_estimate', 'ratelimit_window_accepted'],
+    };
   });
 }

@@ -20,7 +20,7 @@ import { keyParams, makeLogger, owe, recordRule } from './lib/k6';
 import { judge429, type TooManyContext } from './lib/too-many';
 import { delay, drive } from './lib/drive';
 import { planRetryAfter } from './lib/plan-retry-after';
-import { metricValue, summaryFiles } from './lib/summary';
+import { metricValue, summaryFromRaw, type SummaryExtras } from './lib/summary';
 import { sampled } from './lib/verdicts';
 import { ruleThresholdKey } from './lib/options';
 
@@ -185,20 +185,22 @@ export async function tightness(): Promise<void> {
   log(`${ref.role}: ${v.rule} (informational): ${v.reason}`);
 }
 
-export function handleSummary(data: K6SummaryData): Record<string, string> {
-  const h = data.metrics[ruleThresholdKey(RULES.retryAfterHonoured)]?.values;
-  const episodes = metricValue(data, 'retry_after_episodes', 'count') ?? 0;
-  const honoured = episodes === 0
-    ? 'no episode: no honour key got a 429 it could wait out (recorded as a failure, not skipped)'
-    : h ? `${h.passes ?? 0} of ${(h.passes ?? 0) + (h.fails ?? 0)} retries after waiting Retry-After succeeded (${fmt((h.rate ?? 0) * 100)} %, need ≥ ${plan.minRate * 100} %)` : 'no episode';
-  const p50 = metricValue(data, 'retry_after_slack_ms', 'med');
-  const p95 = metricValue(data, 'retry_after_slack_ms', 'p(95)');
-  const max = metricValue(data, 'retry_after_slack_ms', 'max');
-  const n = metricValue(data, 'retry_after_slack_ms', 'count');
-  const tight = n ? `Retry-After exceeds the earliest successful retry by p50 ${fmt(p50 ?? 0, 0)} ms, p95 ${fmt(p95 ?? 0, 0)} ms, max ${fmt(max ?? 0, 0)} ms over ${n} episodes (probes every ${plan.probeResolutionMs} ms)` : 'tightness not measured';
-  return summaryFiles('retry-after', config, data, {
-    notes: [`honoured: ${honoured}`, `tightness (informational): ${tight}`],
-    details: { honoured: h ?? null, tightnessMs: n ? { p50, p95, max, count: n } : null, keys: plan.honourKeys.map((k) => k.role), tightKey: plan.tightKey?.role ?? null },
-    metrics: ['http_reqs', 'http_req_duration', 'retry_after_episodes', 'retry_after_seconds', 'retry_after_slack_ms'],
+export function handleSummary(raw: unknown): Record<string, string> {
+  return summaryFromRaw('retry-after', config, raw, options.thresholds, (data: K6SummaryData): SummaryExtras => {
+    const h = data.metrics[ruleThresholdKey(RULES.retryAfterHonoured)]?.values;
+    const episodes = metricValue(data, 'retry_after_episodes', 'count') ?? 0;
+    const honoured = episodes === 0
+      ? 'no episode: no honour key got a 429 it could wait out (recorded as a failure, not skipped)'
+      : h ? `${h.passes ?? 0} of ${(h.passes ?? 0) + (h.fails ?? 0)} retries after waiting Retry-After succeeded (${fmt((h.rate ?? 0) * 100)} %, need ≥ ${plan.minRate * 100} %)` : 'no episode';
+    const p50 = metricValue(data, 'retry_after_slack_ms', 'med');
+    const p95 = metricValue(data, 'retry_after_slack_ms', 'p(95)');
+    const max = metricValue(data, 'retry_after_slack_ms', 'max');
+    const n = metricValue(data, 'retry_after_slack_ms', 'count');
+    const tight = n ? `Retry-After exceeds the earliest successful retry by p50 ${fmt(p50 ?? 0, 0)} ms, p95 ${fmt(p95 ?? 0, 0)} ms, max ${fmt(max ?? 0, 0)} ms over ${n} episodes (probes every ${plan.probeResolutionMs} ms)` : 'tightness not measured';
+    return {
+      notes: [`honoured: ${honoured}`, `tightness (informational): ${tight}`],
+      details: { honoured: h ?? null, tightnessMs: n ? { p50, p95, max, count: n } : null, keys: plan.honourKeys.map((k) => k.role), tightKey: plan.tightKey?.role ?? null },
+      metrics: ['http_reqs', 'http_req_duration', 'retry_after_episodes', 'retry_after_seconds', 'retry_after_slack_ms'],
+    };
   });
 }

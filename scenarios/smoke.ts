@@ -4,13 +4,12 @@
 import http from 'k6/http';
 import type { RefinedResponse, ResponseType } from 'k6/http';
 import { validate, type SchemaName } from '../lib/validate';
-import type { K6SummaryData } from '../lib/k6-summary';
 import { ConfigError, pickKeys } from './lib/config';
 import { config } from './lib/env';
 import { header, keyParams, makeLogger, owe, recordRule } from './lib/k6';
 import { withPacing } from './lib/unprovoked-429';
 import { ruleThresholds, SUMMARY_TREND_STATS, type K6Options } from './lib/options';
-import { summaryFiles } from './lib/summary';
+import { summaryFromRaw } from './lib/summary';
 
 const ref = pickKeys(config, ['primary'], 1)[0];
 if (!ref) throw new ConfigError('smoke needs RUNDUN_API_KEY (or a fixtures file)');
@@ -118,6 +117,6 @@ function smokePass(): void {
   rule('status.401-unauthorized', unauth?.error === 'unauthorized', `no key: error '${unauth?.error}', expected 'unauthorized'`);
 }
 
-export function handleSummary(data: K6SummaryData): Record<string, string> {
-  return summaryFiles('smoke', config, data);
+export function handleSummary(raw: unknown): Record<string, string> {
+  return summaryFromRaw('smoke', config, raw, options.thresholds);
 }

@@ -4,6 +4,7 @@ import type { K6SummaryData } from '../../lib/k6-summary';
 import { config } from './env';
 import { createLoad, type MixData } from './mix';
 import { planLoad, type LoadKind } from './plan-load';
+import { withSummaryData } from './summary';
 
 export function loadEntry(kind: LoadKind) {
   const plan = planLoad(config, kind);
@@ -12,6 +13,8 @@ export function loadEntry(kind: LoadKind) {
     options: plan.options,
     setup: (): MixData => mix.setup(),
     load: (data: MixData): void => mix.iteration(data),
-    handleSummary: (data: K6SummaryData): Record<string, string> => mix.handleSummary(data),
+    // k6 hands either summary shape: normalised first (thresholds re-evaluated where k6 gives no outcomes).
+    handleSummary: (raw: unknown): Record<string, string> =>
+      withSummaryData(kind, config, raw, plan.options.thresholds, (data: K6SummaryData) => mix.handleSummary(data)),
   };
 }

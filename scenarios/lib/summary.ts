@@ -2,9 +2,26 @@
 // (one test case per threshold) and a compact text summary on stdout. Pure: the converters live
 // in lib/k6-summary.ts; this only names the files and redacts every configured key from all of
 // them as a last line of defence.
-import { outcome, thresholdResults, allChecks, toJUnit, toTextSummary, type K6SummaryData } from '../../lib/k6-summary';
+//
+// Scenarios call summaryFromRaw (or withSummaryData) with the RAW data k6 hands handleSummary:
+// k6 1.3 .. 2.x hand either the legacy shape or, with K6_NEW_MACHINE_READABLE_SUMMARY=true, the
+// new machine-readable one; both are normalised (lib/k6-summary.ts normaliseSummary) and give
+// the same files. Data of a shape the harness does not know is written raw to
+// <scenario>.summary-raw.json, with an erroring JUnit test case and a plain stdout line.
+import {
+  outcome,
+  thresholdResults,
+  allChecks,
+  normaliseSummary,
+  toJUnit,
+  toTextSummary,
+  xmlEscape,
+  type K6SummaryData,
+  type ThresholdOptions,
+} from '../../lib/k6-summary';
 import { redactSecrets } from '../../lib/redact';
 import type { RundunConfig } from './config';
+import { CHECK_NAMES } from './verdicts';
 
 export interface SummaryExtras {
   /** Lines for the text summary (the limit estimate, the knee, ...). */
@@ -23,6 +40,13 @@ export function summaryFiles(scenario: string, cfg: RundunConfig, data: K6Summar
     generatedAt: now.toISOString(),
     target: { baseUrl: cfg.target.baseUrl, source: cfg.source, limit: cfg.limit, limitOff: cfg.limitOff },
     pass: o.pass,
+    // Which shape k6 handed handleSummary, from which k6 (the new shape says), and who judged the thresholds.
+    summary: {
+      shape: data.source?.shape ?? 'legacy',
+      k6Version: data.source?.k6Version ?? null,
+      formatVersion: data.source?.formatVersion ?? null,
+      thresholdsEvaluatedBy: data.source?.thresholdsEvaluatedBy ?? 'k6',
+    },
     thresholds: thresholdResults(data),
     checks: allChecks(data.root_group),
     notes: extras.notes ?? [],
@@ -42,4 +66,102 @@ export function summaryFiles(scenario: string, cfg: RundunConfig, data: K6Summar
 export function metricValue(data: K6SummaryData, metric: string, stat: string): number | undefined {
   const v = data.metrics[metric]?.values[stat];
   return typeof v === 'number' ? v : undefined;
+}
+
+const RULE_BY_CHECK_NAME: ReadonlyMap<string, string> = new Map(Object.entries(CHECK_NAMES).map(([rule, name]) => [name, rule]));
+
+/**
+ * The contract rule a scenario check records, from its name (checkName() in verdicts.ts: the
+ * name from CHECK_NAMES, or the rule id itself). The new summary shape lists checks by name only.
+ */
+export function checkRuleOf(name: string): string {
+  return RULE_BY_CHECK_NAME.get(name) ?? name;
+}
+
+/**
+ * handleSummary for the RAW data k6 passes (either shape): normalises it, re-evaluating the new
+ * shape's thresholds from `thresholds` (the scenario's options.thresholds), and writes the files
+ * of summaryFiles with `extras(data)` on the normalised data. Unknown data: unknownShapeFiles.
+ */
+export function summaryFromRaw(
+  scenario: string,
+  cfg: RundunConfig,
+  raw: unknown,
+  thresholds: ThresholdOptions | undefined,
+  extras?: (data: K6SummaryData) => SummaryExtras,
+  now = new Date(),
+): Record<string, string> {
+  return withSummaryData(scenario, cfg, raw, thresholds, (data) => summaryFiles(scenario, cfg, data, extras ? extras(data) : {}, now), now);
+}
+
+/**
+ * Like summaryFromRaw for a caller that builds its files itself from the normalised data
+ * (`write` usually ends in summaryFiles). Should `write` throw on the data, the reports are still
+ * written, with a note saying why the scenario's own notes are missing.
+ */
+export function withSummaryData(
+  scenario: string,
+  cfg: RundunConfig,
+  raw: unknown,
+  thresholds: ThresholdOptions | undefined,
+  write: (data: K6SummaryData) => Record<string, string>,
+  now = new Date(),
+): Record<string, string> {
+  const n = normaliseSummary(raw, { thresholds, checkRule: checkRuleOf });
+  if (!n.ok) return unknownShapeFiles(scenario, cfg, raw, n.error, n.k6Version, now);
+  try {
+    return write(n.data);
+  } catch (e) {
+    const why = e instanceof Error ? e.message : String(e);
+    return summaryFiles(scenario, cfg, n.data, { notes: [`(the scenario's own summary notes could not be computed from this data: ${why})`] }, now);
+  }
+}
+
+function rawJson(raw: unknown): string {
+  try {
+    return JSON.stringify(raw === undefined ? null : raw, null, 2) ?? 'null';
+  } catch (e) {
+    return JSON.stringify({ unserialisable: String(raw), error: e instanceof Error ? e.message : String(e) });
+  }
+}
+
+/**
+ * The reports for summary data of a shape the harness does not know: the raw data in
+ * <scenario>.summary-raw.json, a summary.json and a JUnit file that say so (one erroring test
+ * case), and one plain line on stdout. Keys are redacted from all of them.
+ */
+export function unknownShapeFiles(scenario: string, cfg: RundunConfig, raw: unknown, reason: string, k6Version: string | undefined, now = new Date()): Record<string, string> {
+  const keys = cfg.keys.map((k) => k.key);
+  const dir = cfg.reportDir;
+  const rawPath = `${dir}/${scenario}.summary-raw.json`;
+  const version = k6Version ?? 'not stated in the data';
+  const message = `k6 handed handleSummary a summary shape this harness does not know (k6 version ${version}); raw data written to ${rawPath}: ${reason}`;
+  const suite = xmlEscape(`k6.${scenario}`);
+  const msg = xmlEscape(message);
+  const junit = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="rundun k6" tests="1" failures="0" errors="1" time="0">`,
+    `  <testsuite name="${suite}" tests="1" failures="0" errors="1" skipped="0" time="0" timestamp="${xmlEscape(now.toISOString())}">`,
+    `    <testcase classname="${suite}" name="handleSummary: summary data" time="0">`,
+    `      <error message="${msg}" type="unknown-summary-shape">${msg}</error>`,
+    '    </testcase>',
+    '  </testsuite>',
+    '</testsuites>',
+    '',
+  ].join('\n');
+  const report = {
+    scenario,
+    generatedAt: now.toISOString(),
+    target: { baseUrl: cfg.target.baseUrl, source: cfg.source, limit: cfg.limit, limitOff: cfg.limitOff },
+    pass: false,
+    summary: { shape: 'unknown', k6Version: k6Version ?? null, error: reason, rawFile: rawPath },
+    error: message,
+    thresholds: [],
+  };
+  return {
+    [rawPath]: redactSecrets(`${rawJson(raw)}\n`, keys),
+    [`${dir}/${scenario}.summary.json`]: redactSecrets(`${JSON.stringify(report, null, 2)}\n`, keys),
+    [`${dir}/${scenario}.junit.xml`]: redactSecrets(junit, keys),
+    stdout: redactSecrets(`rundun k6 ${scenario}: ERROR: ${message}\n`, keys),
+  };
 }
