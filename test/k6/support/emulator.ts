@@ -22,6 +22,7 @@ import {
   type Command,
   type HttpReply,
   type HttpRequestSpec,
+  type MainMessage,
   type MetricType,
   type Sample,
   type VuMessage,
@@ -34,6 +35,8 @@ const STUBS: Record<string, string> = {
   'k6/http': join(here, 'stubs/http.ts'),
   'k6/metrics': join(here, 'stubs/metrics.ts'),
   'k6/execution': join(here, 'stubs/execution.ts'),
+  'k6/timers': join(here, 'stubs/timers.ts'),
+  'k6/secrets': join(here, 'stubs/secrets.ts'),
 };
 
 let tmp: string | null = null;
@@ -107,6 +110,29 @@ interface RunState {
   registry: Map<string, MetricInfo>;
   abort: { message: string; code: number } | null;
   localIPs: string[];
+  /** The secret source (k6/secrets): name -> value. */
+  secrets: Record<string, string>;
+  /** Its values, redacted from log output as k6 does. */
+  secretValues: string[];
+}
+
+const REDACTED = '***SECRET_REDACTED***';
+/** k6 replaces every secret value in its log output (console.log, exceptions, --http-debug). */
+export function redact(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const v of secrets) if (v !== '') out = out.split(v).join(REDACTED);
+  return out;
+}
+
+/** A `--secret-source=file=<path>` file: `name=value` lines. */
+export function parseSecretFile(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of text.split(/\r?\n/)) {
+    const i = line.indexOf('=');
+    if (line.trim() === '' || line.trimStart().startsWith('#') || i < 0) continue;
+    out[line.slice(0, i).trim()] = line.slice(i + 1);
+  }
+  return out;
 }
 
 /** Main's handle on one VU worker. */
@@ -128,9 +154,10 @@ class Vu {
     const ips = state.localIPs;
     // k6 (js/runner.go): VU n binds LocalIPs.Pool.GetIP(n - 1); the setup/teardown VU 0 the first.
     const localAddress = ips.length > 0 ? ips[(Math.max(1, id) - 1) % ips.length] : undefined;
-    // One keep-alive connection per VU, as k6 keeps per-VU connections (and per-VU local IPs).
-    this.agent = new Agent({ keepAlive: true, maxSockets: 1, ...(localAddress ? { localAddress } : {}) });
-    const init: WorkerInit = { bundleUrl: bundle.url, env, vuId: id, probeOnly, shared };
+    // Per-VU keep-alive connections and local IPs, as k6's per-VU transport: one connection for
+    // synchronous requests, as many as concurrent http.asyncRequest calls need.
+    this.agent = new Agent({ keepAlive: true, maxSockets: Infinity, ...(localAddress ? { localAddress } : {}) });
+    const init: WorkerInit = { bundleUrl: bundle.url, env, vuId: id, probeOnly, shared, secrets: state.secrets };
     this.worker = new Worker(workerPath, { workerData: init });
     this.worker.on('message', (m: VuMessage) => this.onMessage(m));
     this.worker.on('error', (e) => {
@@ -164,16 +191,24 @@ class Vu {
         }
         break;
       case 'log':
-        s.logs.push({ vu: this.id, level: m.level, message: m.message });
+        s.logs.push({ vu: this.id, level: m.level, message: s.secretValues.length > 0 ? redact(m.message, s.secretValues) : m.message });
         break;
       case 'iteration-error':
-        s.iterationErrors.push(`VU ${this.id}: ${m.message}`);
+        s.iterationErrors.push(redact(`VU ${this.id}: ${m.message}`, s.secretValues));
+        break;
+      case 'http-async':
+        this.doHttp(m.req, (reply) => {
+          if (!this.terminated) this.worker.postMessage({ type: 'http-reply', id: m.id, reply } satisfies MainMessage);
+        });
         break;
       case 'abort':
         s.abort ??= { message: m.message, code: m.code };
         break;
       case 'sync':
-        if (m.payload.call === 'http') void this.doHttp(m.payload.req);
+        if (m.payload.call === 'http')
+          this.doHttp(m.payload.req, (reply) => {
+            if (!this.terminated) this.answer(reply);
+          });
         else {
           const call: NextCall = { ...(m.payload.result === undefined ? {} : { result: m.payload.result }), ...(m.payload.error === undefined ? {} : { error: m.payload.error }) };
           if (this.waiter) {
@@ -195,12 +230,14 @@ class Vu {
     Atomics.notify(this.header, 0);
   }
 
-  private doHttp(req: HttpRequestSpec): Promise<void> {
+  private doHttp(req: HttpRequestSpec, answer: (reply: HttpReply) => void): void {
     const started = performance.now();
-    return new Promise<void>((resolve) => {
+    {
+      let answered = false;
       const done = (reply: HttpReply) => {
-        if (!this.terminated) this.answer(reply);
-        resolve();
+        if (answered) return;
+        answered = true;
+        answer(reply);
       };
       const fail = (e: Error) => done({ status: 0, rawHeaders: [], body: '', durationMs: performance.now() - started, error: e.message });
       try {
@@ -218,7 +255,7 @@ class Vu {
       } catch (e) {
         fail(e as Error);
       }
-    });
+    }
   }
 
   /** The VU's next 'next' call (it makes one when ready, and one after each command). */
@@ -286,8 +323,8 @@ export interface ProbeResult {
 }
 
 /** Loads the bundle's init context only (as `k6 inspect` would) and reports options, exports, metrics. */
-export async function probe(bundle: EmulatorBundle, env: Record<string, string>): Promise<ProbeResult> {
-  const state = newState([]);
+export async function probe(bundle: EmulatorBundle, env: Record<string, string>, secretSource: Record<string, string> = {}): Promise<ProbeResult> {
+  const state = newState([], secretSource);
   const vu = new Vu(1, bundle, await workerEntry(), env, true, state);
   const r = await vu.ready.promise;
   await Promise.race([vu.exited.promise, delay(5000)]);
@@ -296,8 +333,19 @@ export async function probe(bundle: EmulatorBundle, env: Record<string, string>)
   return { ok: true, options: r.options as Record<string, unknown>, exports: r.exports, metrics: r.metrics };
 }
 
-function newState(localIPs: string[]): RunState {
-  return { samples: [], checks: new Map(), logs: [], iterationErrors: [], registry: new Map(Object.entries(BUILTIN_METRICS)), abort: null, localIPs };
+function newState(localIPs: string[], secrets: Record<string, string> = {}): RunState {
+  return {
+    samples: [],
+    checks: new Map(),
+    logs: [],
+    iterationErrors: [],
+    registry: new Map(Object.entries(BUILTIN_METRICS)),
+    abort: null,
+    localIPs,
+    secrets,
+    // Longest first, so a secret containing another is redacted whole.
+    secretValues: Object.values(secrets).filter((v) => v !== '').sort((a, b) => b.length - a.length),
+  };
 }
 
 export interface RunResult {
@@ -369,6 +417,8 @@ export function arrivalTimes(sc: ScenarioSpec): number[] {
 export interface RunOptions {
   /** Hard bound on the whole emulated run. */
   timeoutMs?: number;
+  /** k6/secrets values, as `--secret-source=file=<path>` gives them (see parseSecretFile). */
+  secretSource?: Record<string, string>;
 }
 
 /** Runs a bundle like `k6 run` would, against whatever the env points at. */
@@ -377,7 +427,7 @@ export async function run(bundle: EmulatorBundle, env: Record<string, string>, r
   const workerPath = await workerEntry();
   const hardDeadline = t0 + (runOpts.timeoutMs ?? 120_000);
   // The control VU loads first: options decide everything else (scenarios, thresholds).
-  const state = newState([]);
+  const state = newState([], runOpts.secretSource ?? {});
   const probeVu = new Vu(0, bundle, workerPath, env, false, state);
   const first = await probeVu.ready.promise;
   const base = (): Omit<RunResult, 'exitCode'> => ({

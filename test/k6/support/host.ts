@@ -3,12 +3,14 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import type { MessagePort } from 'node:worker_threads';
+import { EventLoop } from './event-loop';
 import {
   SAB_HEADER_BYTES,
   STATE_ANSWERED,
   STATE_WAITING,
   type HttpReply,
   type HttpRequestSpec,
+  type MainMessage,
   type MetricType,
   type Sample,
   type SyncCall,
@@ -35,6 +37,10 @@ export interface K6EmuHost {
   /** undefined: k6's default (200..399 expected); null: no http_req_failed at all. */
   responseCallback: ExpectedStatuses | null | undefined;
   http(req: HttpRequestSpec): HttpReply;
+  /** http.asyncRequest: does not block; resolves on this VU's event loop. */
+  httpAsync(req: HttpRequestSpec): Promise<HttpReply>;
+  loop: EventLoop;
+  secrets: Record<string, string>;
   sleepMs(ms: number): void;
   emit(metric: string, value: number, tags: Record<string, string>): void;
   register(name: string, type: MetricType, isTime: boolean): void;
@@ -53,7 +59,7 @@ export class AbortError extends Error {
   }
 }
 
-export function installHost(port: MessagePort, shared: SharedArrayBuffer, env: Record<string, string>, vuId: number) {
+export function installHost(port: MessagePort, shared: SharedArrayBuffer, env: Record<string, string>, vuId: number, secrets: Record<string, string> = {}) {
   const header = new Int32Array(shared, 0, 2);
   const data = new Uint8Array(shared, SAB_HEADER_BYTES);
   const sleeper = new Int32Array(new SharedArrayBuffer(4));
@@ -62,6 +68,11 @@ export function installHost(port: MessagePort, shared: SharedArrayBuffer, env: R
   let samples: Sample[] = [];
   let checks: Array<{ name: string; ok: boolean }> = [];
   const metrics = new Map<string, { type: MetricType; isTime: boolean }>();
+  const loop = new EventLoop(port, (id, req) => post({ type: 'http-async', id, req }));
+  port.on('message', (m: MainMessage) => {
+    if (m.type === 'http-reply') loop.reply(m.id, m.reply);
+  });
+  port.unref();
 
   function syncCall<T>(payload: SyncCall, timeoutMs = 600_000): T {
     Atomics.store(header, 0, STATE_WAITING);
@@ -89,6 +100,9 @@ export function installHost(port: MessagePort, shared: SharedArrayBuffer, env: R
     ctx: null,
     responseCallback: undefined,
     http: (req) => syncCall<HttpReply>({ call: 'http', req }, req.timeoutMs + 10_000),
+    httpAsync: (req) => loop.request(req),
+    loop,
+    secrets,
     sleepMs(ms) {
       if (ms > 0) Atomics.wait(sleeper, 0, 0, ms);
     },
@@ -116,6 +130,17 @@ export function installHost(port: MessagePort, shared: SharedArrayBuffer, env: R
   g.__ENV = { ...env };
   g.__VU = vuId;
   g.__ITER = 0;
+  // k6's timers (globals since k6 v0.43), on this VU's event loop.
+  g.setTimeout = (cb: () => void, ms?: number, ...args: unknown[]) => loop.setTimeout(cb, ms, ...args);
+  g.setInterval = (cb: () => void, ms?: number, ...args: unknown[]) => loop.setInterval(cb, ms, ...args);
+  g.clearTimeout = (id: unknown) => loop.clear(id);
+  g.clearInterval = (id: unknown) => loop.clear(id);
+  // k6 turns a rejection nobody handled into an error of the running call.
+  process.on('unhandledRejection', (reason) => {
+    if (reason instanceof AbortError) return loop.fail(reason);
+    const msg = reason instanceof Error ? (reason.stack ?? reason.message) : String(reason);
+    loop.fail(new Error(`Uncaught (in promise) ${msg}`));
+  });
   g.open = (path: string, mode?: string) => {
     if (!host.inInit) throw new Error('open() is only available in the init context');
     const p = isAbsolute(path) ? path : resolve(process.cwd(), path);
@@ -126,5 +151,5 @@ export function installHost(port: MessagePort, shared: SharedArrayBuffer, env: R
     post({ type: 'log', level, message: args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ') });
   g.console = { log: log('log'), info: log('log'), debug: log('log'), warn: log('warn'), error: log('error') };
 
-  return { host, syncCall, flush, metrics, post };
+  return { host, syncCall, flush, metrics, post, loop };
 }

@@ -3,6 +3,9 @@
 // scenario bundle with stubbed k6 modules). A VU makes SYNCHRONOUS calls, as k6 scripts do:
 // it posts a request and blocks in Atomics.wait until main writes the answer into the worker's
 // SharedArrayBuffer and notifies. Main's event loop stays free for the simulator and all VUs.
+// http.asyncRequest does not block: the VU posts an 'http-async' message, main makes the request
+// (many in flight at once) and posts an 'http-reply' back, which resolves the promise on the VU's
+// event loop (test/k6/support/event-loop.ts).
 
 export type MetricType = 'counter' | 'gauge' | 'rate' | 'trend';
 
@@ -54,7 +57,12 @@ export type VuMessage =
   | { type: 'log'; level: 'log' | 'warn' | 'error'; message: string }
   | { type: 'iteration-error'; message: string }
   | { type: 'abort'; message: string; code: number }
-  | { type: 'sync'; payload: SyncCall };
+  | { type: 'sync'; payload: SyncCall }
+  /** http.asyncRequest: main makes the request concurrently and answers with an 'http-reply' message. */
+  | { type: 'http-async'; id: number; req: HttpRequestSpec };
+
+/** Messages from main to a VU (postMessage), delivered on the VU's event loop. */
+export type MainMessage = { type: 'http-reply'; id: number; reply: HttpReply };
 
 export interface WorkerInit {
   bundleUrl: string;
@@ -63,6 +71,8 @@ export interface WorkerInit {
   /** Only load the module (init context) and report options, exports and metrics. */
   probeOnly: boolean;
   shared: SharedArrayBuffer;
+  /** k6/secrets values (name -> value), as from `--secret-source=file=<path>`. */
+  secrets: Record<string, string>;
 }
 
 /** Layout of the shared buffer: Int32 [state, byteLength], then the UTF-8 JSON answer. */

@@ -7,7 +7,35 @@ import type { Command, WorkerInit } from './protocol';
 
 const init = workerData as WorkerInit;
 if (!parentPort) throw new Error('vu-worker must run in a worker thread');
-const { host, syncCall, flush, metrics, post } = installHost(parentPort, init.shared, init.env, init.vuId);
+const { host, syncCall, flush, metrics, post, loop } = installHost(parentPort, init.shared, init.env, init.vuId, init.secrets);
+
+function isThenable(v: unknown): v is PromiseLike<unknown> {
+  return (typeof v === 'object' || typeof v === 'function') && v !== null && typeof (v as { then?: unknown }).then === 'function';
+}
+
+/**
+ * k6's rule for a call (iteration, setup, teardown, handleSummary): it ends when its promise has
+ * settled and the VU's event loop has no registered callback left (timers, async requests).
+ */
+async function complete(r: unknown): Promise<unknown> {
+  let outcome: { ok: true; v: unknown } | { ok: false; e: unknown } | null = isThenable(r) ? null : { ok: true, v: r };
+  if (isThenable(r))
+    r.then(
+      (v) => void (outcome = { ok: true, v }),
+      (e) => void (outcome = { ok: false, e }),
+    );
+  await loop.idle();
+  const err = loop.take();
+  if (err !== null) {
+    loop.drop();
+    throw err.e;
+  }
+  // Still pending with nothing registered: nothing can settle it; k6 ends the call too.
+  const o = outcome as { ok: true; v: unknown } | { ok: false; e: unknown } | null;
+  if (o === null) return undefined;
+  if (!o.ok) throw o.e;
+  return o.v;
+}
 
 function describe(e: unknown): string {
   return e instanceof Error ? (e.stack ?? e.message) : String(e);
@@ -33,10 +61,21 @@ async function main(): Promise<void> {
   const call = (name: string, ...args: unknown[]): unknown => {
     const fn = mod[name];
     if (typeof fn !== 'function') throw new Error(`the script exports no function '${name}'`);
-    const r = (fn as (...a: unknown[]) => unknown)(...args);
-    if (r instanceof Promise) throw new Error(`emulator: '${name}' is async, which the emulator does not support`);
-    return r;
+    let r: unknown;
+    try {
+      r = (fn as (...a: unknown[]) => unknown)(...args);
+    } catch (e) {
+      // The call ends here: what it registered is dropped, as in k6.
+      loop.drop();
+      loop.take();
+      throw e;
+    }
+    // The synchronous path, unchanged: nothing async returned and nothing registered.
+    if (!isThenable(r) && !loop.busy()) return r;
+    return complete(r);
   };
+  /** Awaits only what came back from the async path (a sync call's result is never a Promise here). */
+  const settle = async (v: unknown): Promise<unknown> => (v instanceof Promise ? await v : v);
 
   let cmd = syncCall<Command>({ call: 'next' });
   while (cmd.kind !== 'stop') {
@@ -49,7 +88,8 @@ async function main(): Promise<void> {
           (globalThis as unknown as { __ITER: number }).__ITER = cmd.iterationInScenario;
           const started = Date.now();
           try {
-            call(cmd.exec, cmd.setupData);
+            const r = call(cmd.exec, cmd.setupData);
+            if (r instanceof Promise) await r;
           } catch (e) {
             if (e instanceof AbortError) throw e;
             // k6 logs an exception in an iteration and goes on with the next one.
@@ -61,15 +101,15 @@ async function main(): Promise<void> {
         }
         case 'setup':
           host.ctx = { scenario: 'setup', executor: '', iterationInTest: 0, iterationInScenario: 0, startTime: Date.now() };
-          result = typeof mod.setup === 'function' ? call('setup') : undefined;
+          result = typeof mod.setup === 'function' ? await settle(call('setup')) : undefined;
           break;
         case 'teardown':
           host.ctx = { scenario: 'teardown', executor: '', iterationInTest: 0, iterationInScenario: 0, startTime: Date.now() };
-          if (typeof mod.teardown === 'function') call('teardown', cmd.setupData);
+          if (typeof mod.teardown === 'function') await settle(call('teardown', cmd.setupData));
           break;
         case 'summary':
           host.ctx = null;
-          result = typeof mod.handleSummary === 'function' ? call('handleSummary', cmd.data) : null;
+          result = typeof mod.handleSummary === 'function' ? await settle(call('handleSummary', cmd.data)) : null;
           break;
       }
     } catch (e) {

@@ -1,8 +1,10 @@
 // Stub of `k6/http` for the emulator: synchronous requests through the host (main thread does
-// the I/O), k6's header canonicalisation, responseType 'none' | 'text', res.json() that throws on
-// a body that is not JSON, expectedStatuses / setResponseCallback, and the built-in metrics
-// http_reqs, http_req_duration, http_req_failed with k6's default tags.
+// the I/O), http.asyncRequest (a promise, resolved on the VU's event loop), k6's header
+// canonicalisation, responseType 'none' | 'text', res.json() that throws on a body that is not
+// JSON, expectedStatuses / setResponseCallback, and the built-in metrics http_reqs,
+// http_req_duration, http_req_failed with k6's default tags.
 import type { ExpectedStatuses } from '../host';
+import type { HttpReply, HttpRequestSpec } from '../protocol';
 
 /** Go's textproto.CanonicalMIMEHeaderKey, as k6 applies it to response header names. */
 export function canonicalHeaderKey(name: string): string {
@@ -57,13 +59,41 @@ export interface StubResponse {
   json(selector?: string): unknown;
 }
 
-export function request(method: string, url: string, body?: string | null, params: Params = {}): StubResponse {
+function prepare(method: string, url: string, body: string | null | undefined, params: Params): HttpRequestSpec {
   const host = globalThis.__k6emu;
   if (host.inInit) throw new Error('http requests are not allowed in the init context');
   if (body !== undefined && body !== null && typeof body !== 'string') throw new Error('emulator: only string bodies are supported');
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(params.headers ?? {})) headers[k] = String(v);
-  const reply = host.http({ method, url, headers, body: body ?? null, timeoutMs: timeoutMs(params.timeout) });
+  return { method, url, headers, body: body ?? null, timeoutMs: timeoutMs(params.timeout) };
+}
+
+export function request(method: string, url: string, body?: string | null, params: Params = {}): StubResponse {
+  const spec = prepare(method, url, body, params);
+  const host = globalThis.__k6emu;
+  return respond(spec, host.http(spec), params, params.responseCallback !== undefined ? params.responseCallback : host.responseCallback);
+}
+
+/**
+ * k6's http.asyncRequest: the same request and response as http.request, without blocking the
+ * VU; the promise resolves on the VU's event loop (the iteration waits for it, as in k6).
+ */
+export function asyncRequest(method: string, url: string, body?: string | null, params: Params = {}): Promise<StubResponse> {
+  let spec: HttpRequestSpec;
+  try {
+    spec = prepare(method, url, body, params);
+  } catch (e) {
+    return Promise.reject(e);
+  }
+  const host = globalThis.__k6emu;
+  // The response callback in force when the request was made.
+  const cb = params.responseCallback !== undefined ? params.responseCallback : host.responseCallback;
+  return host.httpAsync(spec).then((reply) => respond(spec, reply, params, cb));
+}
+
+function respond(spec: HttpRequestSpec, reply: HttpReply, params: Params, cb: ExpectedStatuses | null | undefined): StubResponse {
+  const { method, url, headers } = spec;
+  const host = globalThis.__k6emu;
   const resHeaders: Record<string, string> = {};
   for (let i = 0; i + 1 < reply.rawHeaders.length; i += 2) {
     const k = canonicalHeaderKey(reply.rawHeaders[i] as string);
@@ -87,7 +117,6 @@ export function request(method: string, url: string, body?: string | null, param
       return JSON.parse(this.body);
     },
   };
-  const cb = params.responseCallback !== undefined ? params.responseCallback : host.responseCallback;
   const expected = cb === undefined ? reply.status >= 200 && reply.status < 400 : cb === null ? true : isExpected(cb, reply.status);
   const tags = {
     method,
@@ -129,9 +158,6 @@ export function options(url: string, body?: string | null, params?: Params): Stu
 }
 export function batch(): never {
   throw new Error('emulator: http.batch is not supported');
-}
-export function asyncRequest(): never {
-  throw new Error('emulator: http.asyncRequest is not supported');
 }
 
 export default { request, get, head, post, put, patch, del, options, batch, asyncRequest, expectedStatuses, setResponseCallback };
