@@ -1,39 +1,27 @@
-// npm run selftest [-- --repeat 5] [--fault <name> ...]
+// npm run selftest [-- --repeat 5] [--fault <name> ...] [--latency <ms>[:<jitter ms>]] [--clean-only]
 // The detection matrix: the conformance probes against the clean simulator under every
 // rate-limit algorithm and Retry-After form (repeated --repeat times: flakiness is a defect),
 // then against each fault of the catalogue; load-only faults go to the k6 scenarios where k6
 // is installed. Prints the matrix, writes reports/selftest.{md,json}, exits 1 when any fault
-// goes undetected or any clean run reports a failure.
+// goes undetected or any clean run reports a failure. --latency puts the clean runs' simulator
+// at that network distance (each run its own seed; the fault runs stay on loopback);
+// --clean-only skips the faults: `npm run selftest -- --latency 50:10 --repeat 10`.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { FAULT_CATALOGUE } from '../simulator/faults';
+import { parseSelftestArgs } from '../selftest/args';
 import { renderMatrixMarkdown, runMatrix, type FaultInfo } from '../selftest/matrix';
 import { k6LoadDetector } from '../selftest/k6-detector';
 
-function parseArgs(argv: string[]): { repeat: number; only: string[] } {
-  let repeat = 1;
-  const only: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--repeat') repeat = Number(argv[++i]);
-    else if (a === '--fault') only.push(String(argv[++i]));
-    else throw new Error(`unknown option ${a} (usage: selftest [--repeat N] [--fault <name> ...])`);
-  }
-  if (!Number.isInteger(repeat) || repeat < 1 || repeat > 20) throw new Error('--repeat must be an integer from 1 to 20');
-  const unknown = only.filter((n) => !FAULT_CATALOGUE.some((f) => f.name === n));
-  if (unknown.length) throw new Error(`unknown fault(s): ${unknown.join(', ')} (see: npm run sim -- --list-faults)`);
-  return { repeat, only };
-}
-
 async function main(): Promise<number> {
-  const { repeat, only } = parseArgs(process.argv.slice(2));
-  const faults: FaultInfo[] = FAULT_CATALOGUE.filter((f) => only.length === 0 || only.includes(f.name)).map((f) => ({ ...f }));
+  const { repeat, only, latency, cleanOnly } = parseSelftestArgs(process.argv.slice(2));
+  const faults: FaultInfo[] = cleanOnly ? [] : FAULT_CATALOGUE.filter((f) => only.length === 0 || only.includes(f.name)).map((f) => ({ ...f }));
   const load = k6LoadDetector();
   const started = Date.now();
-  const m = await runMatrix({ faults, repeat, load: load ?? undefined, onProgress: (l) => console.log(l) });
-  const md = renderMatrixMarkdown(m, { repeat, loadDetector: load?.name ?? 'none (k6 not found: load-only faults not run)' });
+  const m = await runMatrix({ faults, repeat, load: load ?? undefined, onProgress: (l) => console.log(l), ...(latency ? { latency } : {}) });
+  const md = renderMatrixMarkdown(m, { repeat, loadDetector: load?.name ?? 'none (k6 not found: load-only faults not run)', ...(latency ? { latency } : {}) });
   mkdirSync('reports', { recursive: true });
   writeFileSync('reports/selftest.md', md);
-  writeFileSync('reports/selftest.json', `${JSON.stringify({ generatedAt: new Date().toISOString(), repeat, durationMs: Date.now() - started, ...m }, null, 2)}\n`);
+  writeFileSync('reports/selftest.json', `${JSON.stringify({ generatedAt: new Date().toISOString(), repeat, ...(latency ? { latency } : {}), durationMs: Date.now() - started, ...m }, null, 2)}\n`);
   console.log(`\n${md}`);
   console.log(`self-test ${m.ok ? 'PASSED' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(0)} s: ${m.clean.length} clean runs (${m.cleanFailures} with failures), ${m.faults.length} faults (${m.undetected.length} undetected${m.notRun.length ? `, ${m.notRun.length} load-only not run here` : ''}). Reports: reports/selftest.md, reports/selftest.json`);
   return m.ok ? 0 : 1;

@@ -2,6 +2,7 @@
 // fault), run every conformance probe against it in-process, and say which rules failed.
 // Measures the harness the way mutation testing measures unit tests.
 import { startSimulator, type StartOptions } from '../simulator/server';
+import type { LatencyOptions } from '../simulator/latency';
 import { parseFixtures } from '../lib/target';
 import { createProbeEnv } from '../conformance/engine/env';
 import { runProbe, type ProbeResult } from '../conformance/engine/probe';
@@ -27,12 +28,20 @@ export interface Detection {
 /** Rate limit of the self-test simulators: high enough for quick probes, low enough to burst. */
 export const SELFTEST_LIMIT = { limit: 200, windowMs: 1000 };
 
-export async function detect(cfg: SimConfig, opts: { probeIds?: string[]; timeoutMs?: number } = {}): Promise<Detection> {
+export interface DetectOptions {
+  probeIds?: string[];
+  timeoutMs?: number;
+  /** Put the simulator at a network distance (simulator/latency.ts), e.g. { ms: 50, jitterMs: 10 }. */
+  latency?: LatencyOptions;
+}
+
+export async function detect(cfg: SimConfig, opts: DetectOptions = {}): Promise<Detection> {
   const started = Date.now();
   const start: StartOptions = {
     rateLimit: { ...SELFTEST_LIMIT, algorithm: cfg.algorithm },
     retryAfterFormat: cfg.retryAfterFormat,
     faults: cfg.faults,
+    ...(opts.latency ? { latency: opts.latency } : {}),
   };
   const sim = await startSimulator(start);
   const env = createProbeEnv({

@@ -2,6 +2,7 @@
 // no failure; every fault must be caught, and the row shows by which rule ids. Load-only
 // faults are judged by the k6 layer through a pluggable detector (see scripts/selftest.ts).
 import { detect, faultConfig, CLEAN_CONFIGS, type Detection } from './detect';
+import type { LatencyOptions } from '../simulator/latency';
 
 export interface FaultInfo {
   name: string;
@@ -33,14 +34,26 @@ export interface MatrixResult {
   ok: boolean;
 }
 
-export async function runMatrix(opts: { faults: FaultInfo[]; repeat?: number; load?: LoadDetector; onProgress?: (line: string) => void }): Promise<MatrixResult> {
+/** " at 50:10 ms" for labels, or "" on loopback. */
+export const atDistance = (l?: LatencyOptions): string => (l ? ` at ${l.ms}:${l.jitterMs ?? 0} ms` : '');
+
+export async function runMatrix(opts: {
+  faults: FaultInfo[];
+  repeat?: number;
+  load?: LoadDetector;
+  onProgress?: (line: string) => void;
+  /** The clean runs at this network distance (each run its own seed); fault runs stay on loopback. */
+  latency?: LatencyOptions;
+}): Promise<MatrixResult> {
   const say = opts.onProgress ?? (() => {});
   const clean: Detection[] = [];
+  let seed = opts.latency?.seed ?? 1;
+  const distance = () => (opts.latency ? { latency: { ...opts.latency, seed: seed++ } } : {});
   for (let i = 1; i <= (opts.repeat ?? 1); i++)
     for (const cfg of CLEAN_CONFIGS) {
-      const d = await detect(cfg);
-      clean.push({ ...d, label: `${d.label} #${i}` });
-      say(`${Object.keys(d.failedRules).length === 0 ? 'ok  ' : 'FAIL'} ${d.label} #${i} (${d.requests} requests, ${d.durationMs} ms)`);
+      const d = await detect(cfg, distance());
+      clean.push({ ...d, label: `${d.label}${atDistance(opts.latency)} #${i}` });
+      say(`${Object.keys(d.failedRules).length === 0 ? 'ok  ' : 'FAIL'} ${d.label}${atDistance(opts.latency)} #${i} (${d.requests} requests, ${d.durationMs} ms)${Object.keys(d.failedRules).length ? `: ${Object.entries(d.failedRules).map(([r, m]) => `${r}: ${m}`).join(' | ')}` : ''}`);
     }
   const faults: FaultRow[] = [];
   for (const f of opts.faults) {
@@ -54,10 +67,10 @@ export async function runMatrix(opts: { faults: FaultInfo[]; repeat?: number; lo
   return { clean, faults, cleanFailures, undetected, notRun, ok: cleanFailures === 0 && undetected.length === 0 };
 }
 
-export async function detectFault(f: FaultInfo, load?: LoadDetector): Promise<FaultRow> {
+export async function detectFault(f: FaultInfo, load?: LoadDetector, latency?: LatencyOptions): Promise<FaultRow> {
   const started = Date.now();
   if (!f.loadOnly) {
-    const d = await detect(faultConfig(f.name));
+    const d = await detect(faultConfig(f.name), latency ? { latency } : {});
     const caughtBy = Object.keys(d.failedRules).sort();
     return { fault: f, by: caughtBy.length ? 'conformance' : 'none', caughtBy, designedRuleCaught: caughtBy.includes(f.breaks), durationMs: Date.now() - started };
   }
@@ -66,8 +79,9 @@ export async function detectFault(f: FaultInfo, load?: LoadDetector): Promise<Fa
   return { fault: f, by: r.caughtBy.length ? 'load' : 'none', caughtBy: r.caughtBy, designedRuleCaught: r.caughtBy.includes(f.breaks), ...(r.note ? { note: r.note } : {}), durationMs: Date.now() - started };
 }
 
-export function renderMatrixMarkdown(m: MatrixResult, meta: { repeat: number; loadDetector: string }): string {
+export function renderMatrixMarkdown(m: MatrixResult, meta: { repeat: number; loadDetector: string; latency?: LatencyOptions }): string {
   const o: string[] = ['# Self-test: detection matrix', ''];
+  if (meta.latency) o.push(`- Network distance of the clean runs: ${meta.latency.ms} ms round trip ± ${meta.latency.jitterMs ?? 0} ms (simulator --latency); fault runs on loopback`);
   o.push(`- Clean runs: ${m.clean.length} (${CLEAN_CONFIGS.length} configurations × ${meta.repeat}), failures: **${m.cleanFailures}**`);
   o.push(`- Faults: ${m.faults.length}; detected: **${m.faults.filter((r) => r.by !== 'none').length}**; undetected: **${m.undetected.length}**${m.notRun.length ? `; not runnable here: ${m.notRun.length}` : ''}`);
   o.push(`- Load-only faults judged by: ${meta.loadDetector}`, `- Verdict: **${m.ok ? 'PASS' : 'FAIL'}**`, '');

@@ -38,6 +38,16 @@ async function burstUntil429(ctx: ProbeContext, method: string, path: string, ca
   return sent;
 }
 
+/** Attempts per sandwich: enough that a clean target's legitimate refills never add up to a failure. */
+const SANDWICH_ATTEMPTS = 6;
+const MAX_SANDWICH_WAVE = 60; // 2 waves + the middle stay within the client's socket pool
+
+type SandwichResult =
+  /** The waves held on both sides and `settled(middle)` said the middle's answer is conclusive. */
+  | { middle: Exchange; after429: Exchange; tries: Exchange[] }
+  /** No attempt was conclusive; `tries` holds every attempt's middle request. */
+  | { tries: Exchange[] };
+
 /**
  * Sends `middle` while the dedicated key is provably throttled. One round trip after a 429 a
  * token bucket has refilled limit × RTT / window tokens and a fixed window may have rolled
@@ -45,29 +55,44 @@ async function burstUntil429(ctx: ProbeContext, method: string, path: string, ca
  * out in the same instant as two waves on the dedicated key, one started before it and one
  * after, each wider than what can refill in a round trip. Only when both waves met a 429 did
  * the middle request land inside the throttled period; otherwise drain and try again.
+ *
+ * At a distance the requests of one instant arrive in any order (jitter), and the tokens that
+ * refilled meanwhile go to whichever arrive first: a correct server then sometimes serves the
+ * middle request although both waves met 429s. So `settled` decides whether the middle's answer
+ * is conclusive (for the 429 check: only a 429 is); an inconclusive one is tried again, with
+ * wider waves, up to SANDWICH_ATTEMPTS times. A server that never throttles the operation gives
+ * an inconclusive answer every time and still fails. `tries` always lists every attempt's
+ * middle request, so side effects of all of them are accounted for (an earlier attempt's
+ * accepted create is no throttled write).
  */
-async function sandwich(ctx: ProbeContext, cap: number, middle: () => Promise<Exchange>): Promise<{ middle: Exchange; after429: Exchange } | { tries: Exchange[] }> {
+async function sandwich(
+  ctx: ProbeContext,
+  cap: number,
+  middle: () => Promise<Exchange>,
+  settled: (middle: Exchange) => boolean = () => true,
+): Promise<SandwichResult> {
   const key = ctx.key('ratelimit');
   const rl = ctx.target.rateLimit;
   const tries: Exchange[] = [];
-  for (let attempt = 1; attempt <= 3; attempt++) {
+  for (let attempt = 1; attempt <= SANDWICH_ATTEMPTS; attempt++) {
     const burst = await burstUntil429(ctx, 'GET', LIST, cap);
     if (!burst.some((e) => e.status === 429)) break;
-    const rtt = median(burst.map((e) => e.durationMs));
+    // The slowest round trips decide how long the key was left to refill before the waves arrive.
+    const rtt = quantile(burst.map((e) => e.durationMs), 0.9);
     const refill = rl ? (rl.limit * rtt) / rl.windowMs : 0;
-    const width = Math.min(60, Math.max(4, Math.ceil(refill * 1.5) + 2 * attempt));
+    const width = Math.min(MAX_SANDWICH_WAVE, Math.max(4, Math.ceil(refill * 1.5 * attempt) + 2 * attempt));
     const before = Array.from({ length: width }, () => ctx.call('GET', LIST, { key, raw429: true }));
     const mid = middle();
     const after = Array.from({ length: width }, () => ctx.call('GET', LIST, { key, raw429: true }));
     const [b, m, a] = await Promise.all([Promise.all(before), mid, Promise.all(after)]);
     tries.push(m);
     const after429 = a.find((e) => e.status === 429);
-    if (b.some((e) => e.status === 429) && after429) return { middle: m, after429 };
+    if (b.some((e) => e.status === 429) && after429 && (settled(m) || attempt === SANDWICH_ATTEMPTS)) return { middle: m, after429, tries };
   }
   return { tries };
 }
 
-const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)] ?? 0;
+const quantile = (xs: number[], q: number) => [...xs].sort((x, y) => x - y)[Math.min(xs.length - 1, Math.floor(xs.length * q))] ?? 0;
 
 async function runIds(ctx: ProbeContext): Promise<{ total?: number; ex: Exchange }> {
   const ex = await ctx.call('GET', '/runs?per_page=1', { key: ctx.key('primary') });
@@ -109,13 +134,14 @@ export const rateLimitProbes: Probe[] = [
         ['POST', '/runs', { template_id: templateId, expires_in_hours: 24 }],
       ];
       for (const [method, path, body] of others) {
-        const r = await sandwich(ctx, cap, () => ctx.call(method, path, { key: ctx.key('ratelimit'), body, raw429: true }));
-        const sent = 'tries' in r ? r.tries : [r.middle];
-        created += sent.filter((e) => e.status === 201).length;
+        const r = await sandwich(ctx, cap, () => ctx.call(method, path, { key: ctx.key('ratelimit'), body, raw429: true }), (m) => m.status === 429);
+        // Every attempt's middle request counts: a create an earlier attempt got accepted is no throttled write.
+        created += r.tries.filter((e) => e.status === 201).length;
         const label = `${method} ${path.replace(/\/[tr]-[0-9a-f-]+$/, '/{id}')}`;
-        if ('tries' in r) ctx.check('status.429-rate-limited', false, `${label}: could not hold the dedicated key throttled around it in 3 attempts`, r.tries.slice(-1));
+        if (!('middle' in r)) ctx.check('status.429-rate-limited', false, `${label}: could not hold the dedicated key throttled around it in ${SANDWICH_ATTEMPTS} attempts`, r.tries.slice(-1));
         else {
-          ctx.check('status.429-rate-limited', r.middle.status === 429, `${label} while the key is throttled → ${r.middle.status || r.middle.error}`, [r.middle]);
+          const served = r.tries.length > 1 ? ` (in ${r.tries.length} attempts: ${r.tries.map((e) => e.status || e.error).join(', ')})` : '';
+          ctx.check('status.429-rate-limited', r.middle.status === 429, `${label} while the key is throttled → ${r.middle.status || r.middle.error}${served}`, [r.middle]);
           last429 = r.after429;
         }
       }
@@ -132,8 +158,8 @@ export const rateLimitProbes: Probe[] = [
       for (const role of ['secondary', 'other_org'] as const) {
         if (!ctx.target.keys[role]) continue;
         const r = await sandwich(ctx, cap, () => ctx.call('GET', LIST, { key: ctx.key(role), raw429: true }));
-        if ('tries' in r) {
-          ctx.check('ratelimit.isolation', false, `could not hold the dedicated key throttled around a ${role} request in 3 attempts`, r.tries.slice(-1));
+        if (!('middle' in r)) {
+          ctx.check('ratelimit.isolation', false, `could not hold the dedicated key throttled around a ${role} request in ${SANDWICH_ATTEMPTS} attempts`, r.tries.slice(-1));
           continue;
         }
         ctx.check('ratelimit.isolation', r.middle.status === 200, `while the dedicated key is throttled, the ${role} key → ${r.middle.status || r.middle.error}`, [r.middle]);
