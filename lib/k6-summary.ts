@@ -514,6 +514,9 @@ function normaliseMachineReadable(raw: Rec, opts: NormaliseOptions): K6SummaryDa
     const p = tryParseKey(name);
     if (p) byCanonical.set(canonicalKey(p.metric, p.tags), name);
   }
+  const unattributed = opts.checkRule ? every.filter((c) => opts.checkRule?.(c.name) === undefined) : every;
+  const unattributedNote =
+    unattributed.length === 0 ? '' : `; ${unattributed.length} check(s) cannot be attributed to a rule by name (e.g. '${unattributed[0]?.name}')`;
   const notInSummary: Record<string, Record<string, ThresholdOutcome>> = {};
   for (const [key, entries] of Object.entries(opts.thresholds ?? {})) {
     const parsed = tryParseKey(key);
@@ -526,7 +529,8 @@ function normaliseMachineReadable(raw: Rec, opts: NormaliseOptions): K6SummaryDa
         metrics[key] = m;
       }
     }
-    if (m === undefined && parsed && parsed.metric === 'checks' && opts.checkRule) {
+    // A check no rule can be claimed for might belong to any rule: then no checks{rule:X} can be rebuilt.
+    if (m === undefined && parsed && parsed.metric === 'checks' && opts.checkRule && unattributed.length === 0) {
       const tagNames = Object.keys(parsed.tags);
       const rule = parsed.tags.rule;
       if (tagNames.length === 1 && rule !== undefined) {
@@ -548,7 +552,7 @@ function normaliseMachineReadable(raw: Rec, opts: NormaliseOptions): K6SummaryDa
         (notInSummary[key] ??= {})[source] = {
           ok: false,
           evaluatedBy: 'harness',
-          notReported: parsed?.metric === 'checks' ? `k6's new summary shape has no '${key}' sub-metric and no check could be attributed to it` : `metric '${key}' is not in the summary`,
+          notReported: parsed?.metric === 'checks' ? `k6's new summary shape has no '${key}' sub-metric${unattributedNote}` : `metric '${key}' is not in the summary`,
         };
         continue;
       }

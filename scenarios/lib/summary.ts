@@ -70,12 +70,15 @@ export function metricValue(data: K6SummaryData, metric: string, stat: string): 
 
 const RULE_BY_CHECK_NAME: ReadonlyMap<string, string> = new Map(Object.entries(CHECK_NAMES).map(([rule, name]) => [name, rule]));
 
+const RULE_ID = /^[a-z0-9-]+(\.[a-z0-9-]+)+$/;
+
 /**
  * The contract rule a scenario check records, from its name (checkName() in verdicts.ts: the
- * name from CHECK_NAMES, or the rule id itself). The new summary shape lists checks by name only.
+ * name from CHECK_NAMES, or the rule id itself); undefined for a name checkName cannot have
+ * made. The new summary shape lists checks by name only.
  */
-export function checkRuleOf(name: string): string {
-  return RULE_BY_CHECK_NAME.get(name) ?? name;
+export function checkRuleOf(name: string): string | undefined {
+  return RULE_BY_CHECK_NAME.get(name) ?? (RULE_ID.test(name) ? name : undefined);
 }
 
 /**

@@ -171,3 +171,85 @@ export function evaluate(
     configErrors,
   };
 }
+
+// --- The new machine-readable summary shape (k6 1.5+, K6_NEW_MACHINE_READABLE_SUMMARY=true) ---
+// Modelled on test/fixtures/k6-real/summary-data.k6-2.2.0.new-machine-readable.json (k6 2.2.0,
+// default summary mode): no threshold outcomes anywhere; Rates as {matches, rate, total};
+// counters as {count} only; trend stats `p90` for `p(90)`; no `checks` metric and no `checks{…}`
+// sub-metric: checks_total / checks_failed / checks_succeeded and the checks by name (no
+// path, no id) under results.checks; the http_req_* phase trends only in full mode; object
+// keys sorted as Go's encoding/json writes maps.
+
+/** The version string the emulator puts in metadata.k6_version. */
+export const EMULATED_K6_VERSION = '2.2.0-rundun-emulator';
+
+/** Metrics k6's default (compact) summary mode leaves out of the new shape. */
+const FULL_MODE_ONLY = new Set(['http_req_blocked', 'http_req_connecting', 'http_req_receiving', 'http_req_sending', 'http_req_tls_handshaking', 'http_req_waiting']);
+
+function sortedKeys<T>(o: Record<string, T>): Record<string, T> {
+  return Object.fromEntries(Object.keys(o).sort().map((k) => [k, o[k] as T]));
+}
+
+function newShapeValues(m: K6MetricSummary): Record<string, number> {
+  const v = m.values;
+  switch (m.type) {
+    case 'counter':
+      return { count: v.count ?? 0 };
+    case 'gauge':
+      return sortedKeys({ max: v.max ?? 0, min: v.min ?? 0, value: v.value ?? 0 });
+    case 'rate': {
+      const matches = v.passes ?? 0;
+      const total = matches + (v.fails ?? 0);
+      return { matches, rate: total > 0 ? matches / total : 0, total };
+    }
+    case 'trend': {
+      const out: Record<string, number> = {};
+      for (const [k, x] of Object.entries(v)) {
+        const p = /^p\((\d+(?:\.\d+)?)\)$/.exec(k);
+        out[p ? `p${p[1]}` : k] = x;
+      }
+      return sortedKeys(out);
+    }
+  }
+}
+
+function newShapeMetric(name: string, m: K6MetricSummary): Record<string, unknown> {
+  return { contains: m.contains ?? 'default', name, type: m.type, values: newShapeValues(m) };
+}
+
+/** The emulator's legacy summary data in the shape k6 hands handleSummary with K6_NEW_MACHINE_READABLE_SUMMARY=true. */
+export function toMachineReadableSummary(data: K6SummaryData, opts: { k6Version?: string; script?: string; generatedAt?: Date } = {}): Record<string, unknown> {
+  const checks = data.root_group ? [...data.root_group.checks, ...data.root_group.groups.flatMap((g) => g.checks)] : [];
+  const passes = checks.reduce((n, c) => n + c.passes, 0);
+  const fails = checks.reduce((n, c) => n + c.fails, 0);
+  const total = passes + fails;
+  const metrics = Object.keys(data.metrics)
+    .filter((name) => name !== 'checks' && !name.startsWith('checks{') && !FULL_MODE_ONLY.has(name))
+    .map((name) => newShapeMetric(name, data.metrics[name] as K6MetricSummary));
+  return {
+    config: { duration: (data.state?.testRunDurationMs ?? 0) / 1000, execution: 'local', script: opts.script ?? '' },
+    metadata: { generated_at: (opts.generatedAt ?? new Date()).toISOString(), k6_version: opts.k6Version ?? EMULATED_K6_VERSION },
+    results: {
+      checks: {
+        metrics: [
+          { contains: 'default', name: 'checks_total', type: 'counter', values: { count: total } },
+          { contains: 'default', name: 'checks_failed', type: 'rate', values: { matches: fails, rate: total > 0 ? fails / total : 0, total } },
+          { contains: 'default', name: 'checks_succeeded', type: 'rate', values: { matches: passes, rate: total > 0 ? passes / total : 0, total } },
+        ],
+        results: checks.map((c) => ({ fails: c.fails, name: c.name, passes: c.passes })),
+      },
+      metrics,
+    },
+    version: '1.0.0',
+  };
+}
+
+/** k6 reads K6_NEW_MACHINE_READABLE_SUMMARY as a Go bool (strconv.ParseBool). */
+export function wantsMachineReadableSummary(env: Readonly<Record<string, string | undefined>>): boolean {
+  return ['1', 't', 'T', 'TRUE', 'true', 'True'].includes(env.K6_NEW_MACHINE_READABLE_SUMMARY ?? '');
+}
+
+/** What handleSummary gets in an emulated run: the legacy data, or the new shape when the run's env asks for it, as k6 does. */
+export function summaryDataFor(data: K6SummaryData, env: Readonly<Record<string, string | undefined>>): unknown {
+  return wantsMachineReadableSummary(env) ? toMachineReadableSummary(data) : data;
+}

@@ -588,7 +588,8 @@ export async function run(bundle: EmulatorBundle, env: Record<string, string>, r
     const durationMs = Date.now() - testStart;
     await control.command({ kind: 'teardown', setupData });
     const ev = evaluate(state.registry, state.samples, state.checks, options, durationMs);
-    const summary = await control.command({ kind: 'summary', data: ev.data });
+    // As k6 1.5+: K6_NEW_MACHINE_READABLE_SUMMARY=true in k6's environment hands handleSummary the new shape.
+    const summary = await control.command({ kind: 'summary', data: (await import('./aggregate')).summaryDataFor(ev.data, env) });
     if (summary.error) state.iterationErrors.push(`handleSummary: ${summary.error}`);
     summaryFiles = (summary.result as Record<string, string> | null) ?? null;
     const failed = ev.thresholds.some((t) => !t.ok);
