@@ -100,7 +100,11 @@ const METRIC_TYPES = new Set(['counter', 'gauge', 'rate', 'trend']);
 export function summaryProblem(value: unknown): string | null {
   if (!isRecord(value)) return 'not a JSON object';
   if (typeof value.scenario !== 'string' || value.scenario === '') return "no 'scenario' name";
-  if (!isRecord(value.metrics)) return "no 'metrics' object";
+  if (!isRecord(value.metrics)) {
+    // handleSummary's report for a summary shape it could not read (scenarios/lib/summary.ts).
+    if (typeof value.error === 'string') return `that instance wrote no metrics: ${value.error}`;
+    return "no 'metrics' object";
+  }
   for (const [name, m] of Object.entries(value.metrics)) {
     if (!isRecord(m) || typeof m.type !== 'string' || !METRIC_TYPES.has(m.type)) return `metric '${name}' has no valid type`;
     if (!isRecord(m.values)) return `metric '${name}' has no values`;

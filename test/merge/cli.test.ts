@@ -39,6 +39,7 @@ beforeAll(async () => {
   write('b/key-isolation.summary.json', instance('key-isolation', { [spread]: { type: 'counter', values: { count: 90, rate: 9 }, thresholds: { 'count<=100': true } } }));
   write('bad.json', '{"scenario": "smoke", "metrics": ');
   write('not-summary.json', { metrics: {} });
+  write('unknown-shape.summary.json', { scenario: 'smoke', pass: false, summary: { shape: 'unknown' }, error: 'k6 handed handleSummary a summary of unknown shape', thresholds: [] });
   write('handle-summary-data.json', { metrics: { x: { type: 'counter', values: { count: 1 } } }, root_group: {} });
 }, 60_000);
 
@@ -78,6 +79,7 @@ describe('npm run merge', () => {
     { name: 'bad JSON', args: ['bad.json'], msg: /^merge: bad\.json: not valid JSON \(/ },
     { name: 'not a summary', args: ['not-summary.json'], msg: /^merge: not-summary\.json: not a scenario summary .*: no 'scenario' name$/m },
     { name: 'raw handleSummary data', args: ['handle-summary-data.json'], msg: /^merge: handle-summary-data\.json: not a scenario summary/ },
+    { name: 'an instance whose summary shape was unknown', args: ['unknown-shape.summary.json'], msg: /unknown-shape\.summary\.json: not a scenario summary .*: that instance wrote no metrics: k6 handed handleSummary a summary of unknown shape/ },
     { name: 'the same file twice', args: ['a/rate-limit.summary.json', './a/rate-limit.summary.json'], msg: /given twice/ },
   ])('$name: exit 2 with a readable message, no stack trace', ({ args, msg }) => {
     const r = run(...args);
