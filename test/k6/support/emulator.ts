@@ -12,6 +12,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { afterAll } from 'vitest';
 import type { K6SummaryData } from '../../../lib/k6-summary';
+import { executionTuple, parseSequence, ratString, type ExecutionTuple } from '../../../lib/execution-segment';
 import type { ThresholdEntry } from '../../../lib/k6-thresholds';
 import { BUILTIN_METRICS, evaluate, type MetricInfo, type ThresholdOutcome } from './aggregate';
 import { parseK6Duration } from './options-check';
@@ -114,6 +115,10 @@ interface RunState {
   secrets: Record<string, string>;
   /** Its values, redacted from log output as k6 does. */
   secretValues: string[];
+  /** This instance's execution tuple (`--execution-segment`, `--execution-segment-sequence`). */
+  tuple: ExecutionTuple;
+  /** What exec.test.options adds to the script's options: the segment as k6 marshals it. */
+  testOptions: { executionSegment: string | null; executionSegmentSequence: string | null };
 }
 
 const REDACTED = '***SECRET_REDACTED***';
@@ -157,7 +162,10 @@ class Vu {
     // Per-VU keep-alive connections and local IPs, as k6's per-VU transport: one connection for
     // synchronous requests, as many as concurrent http.asyncRequest calls need.
     this.agent = new Agent({ keepAlive: true, maxSockets: Infinity, ...(localAddress ? { localAddress } : {}) });
-    const init: WorkerInit = { bundleUrl: bundle.url, env, vuId: id, probeOnly, shared, secrets: state.secrets };
+    // k6 (lib/execution.go GetUniqueVUIdentifiers): the k-th VU an instance initializes has
+    // __VU = idInInstance = k + 1 and idInTest = SegmentedIndex global(k) + 1.
+    const idInTest = id === 0 ? 0 : state.tuple.globalIndex(id - 1) + 1;
+    const init: WorkerInit = { bundleUrl: bundle.url, env, vuId: id, probeOnly, shared, secrets: state.secrets, idInTest, testOptions: state.testOptions };
     this.worker = new Worker(workerPath, { workerData: init });
     this.worker.on('message', (m: VuMessage) => this.onMessage(m));
     this.worker.on('error', (e) => {
@@ -333,8 +341,16 @@ export async function probe(bundle: EmulatorBundle, env: Record<string, string>,
   return { ok: true, options: r.options as Record<string, unknown>, exports: r.exports, metrics: r.metrics };
 }
 
-function newState(localIPs: string[], secrets: Record<string, string> = {}): RunState {
+function newState(localIPs: string[], secrets: Record<string, string> = {}, segment?: string, sequence?: string): RunState {
+  // Throws on a segment or sequence k6 would refuse.
+  const tuple = executionTuple(segment ?? null, sequence ?? null);
+  const seq = sequence === undefined || sequence.trim() === '' ? null : parseSequence(sequence);
   return {
+    tuple,
+    testOptions: {
+      executionSegment: segment === undefined || segment.trim() === '' ? null : tuple.segment,
+      executionSegmentSequence: seq === null ? null : [ratString(seq[0]!.from), ...seq.map((x) => ratString(x.to))].join(','),
+    },
     samples: [],
     checks: new Map(),
     logs: [],
@@ -419,6 +435,10 @@ export interface RunOptions {
   timeoutMs?: number;
   /** k6/secrets values, as `--secret-source=file=<path>` gives them (see parseSecretFile). */
   secretSource?: Record<string, string>;
+  /** `--execution-segment` (e.g. "1/2:1"): this instance's share of a split run. */
+  segment?: string;
+  /** `--execution-segment-sequence` (e.g. "0,1/2,1"). */
+  sequence?: string;
 }
 
 /** Runs a bundle like `k6 run` would, against whatever the env points at. */
@@ -427,7 +447,14 @@ export async function run(bundle: EmulatorBundle, env: Record<string, string>, r
   const workerPath = await workerEntry();
   const hardDeadline = t0 + (runOpts.timeoutMs ?? 120_000);
   // The control VU loads first: options decide everything else (scenarios, thresholds).
-  const state = newState([], runOpts.secretSource ?? {});
+  let state: RunState;
+  try {
+    state = newState([], runOpts.secretSource ?? {}, runOpts.segment, runOpts.sequence);
+  } catch (e) {
+    // k6 refuses an invalid segment or sequence before the test starts.
+    const message = e instanceof Error ? e.message : String(e);
+    return { exitCode: 104, configErrors: [message], thresholds: [], summaryData: null, summaryFiles: null, logs: [], iterationErrors: [], samples: [], options: {}, durationMs: Date.now() - t0, interrupted: 0 };
+  }
   const probeVu = new Vu(0, bundle, workerPath, env, false, state);
   const first = await probeVu.ready.promise;
   const base = (): Omit<RunResult, 'exitCode'> => ({
@@ -472,7 +499,8 @@ export async function run(bundle: EmulatorBundle, env: Record<string, string>, r
   const allVus: Vu[] = [control];
   const planned = await Promise.all(
     scenarios.map(async ([name, sc]) => {
-      const n = sc.executor.endsWith('arrival-rate') ? (sc.preAllocatedVUs ?? 1) : (sc.vus ?? 1);
+      // This instance's share (k6's ExecutionTuple.ScaleInt64): 0 means the scenario does nothing here.
+      const n = state.tuple.scale(sc.executor.endsWith('arrival-rate') ? (sc.preAllocatedVUs ?? 1) : (sc.vus ?? 1));
       const vus = await Promise.all(Array.from({ length: n }, () => spawn()));
       allVus.push(...vus);
       return { name, sc, vus };
@@ -499,10 +527,18 @@ export async function run(bundle: EmulatorBundle, env: Record<string, string>, r
       const grace = parseK6Duration(sc.gracefulStop ?? '30s');
       let counter = 0;
       const perVu = new Map<Vu, number>();
+      const arrival = sc.executor.endsWith('arrival-rate');
+      // Arrival-rate executors re-segment the tuple on maxVUs (k6: GetNewExecutionTupleFromValue);
+      // null: this instance gets no share of maxVUs and the scenario has no work here.
+      const unscaledMax = sc.maxVUs ?? sc.preAllocatedVUs ?? 1;
+      const tuple = arrival ? state.tuple.withValue(unscaledMax) : state.tuple;
       const iterate = (vu: Vu): Command => {
         const k = perVu.get(vu) ?? 0;
         perVu.set(vu, k + 1);
-        return { kind: 'iterate', scenario: name, exec, executor: sc.executor, iterationInTest: counter++, iterationInScenario: k, startTime: start, setupData };
+        const local = counter++;
+        // k6's per-executor SegmentedIndex: iterationInInstance local, iterationInTest global.
+        const iterationInTest = tuple === null ? local : tuple.globalIndex(local);
+        return { kind: 'iterate', scenario: name, exec, executor: sc.executor, iterationInTest, iterationInInstance: local, iterationInScenario: k, startTime: start, setupData };
       };
       await sleepUntil(start);
       if (state.abort) return;
@@ -518,7 +554,8 @@ export async function run(bundle: EmulatorBundle, env: Record<string, string>, r
 
       if (sc.executor === 'per-vu-iterations' || sc.executor === 'shared-iterations' || sc.executor === 'constant-vus') {
         const end = start + parseK6Duration(sc.executor === 'constant-vus' ? (sc.duration ?? '0s') : (sc.maxDuration ?? '10m'));
-        const iterations = sc.iterations ?? 1;
+        // shared-iterations shares out scale(iterations); per-vu-iterations keeps each VU's count.
+        const iterations = sc.executor === 'shared-iterations' ? state.tuple.scale(sc.iterations ?? 1) : (sc.iterations ?? 1);
         await Promise.all(
           vus.map(async (vu) => {
             await vu.waitNext();
@@ -532,8 +569,9 @@ export async function run(bundle: EmulatorBundle, env: Record<string, string>, r
           }),
         );
       } else if (sc.executor === 'constant-arrival-rate' || sc.executor === 'ramping-arrival-rate') {
-        const times = arrivalTimes(sc);
-        const maxVus = sc.maxVUs ?? sc.preAllocatedVUs ?? 1;
+        // This instance starts the arrivals whose global index its re-segmented tuple owns.
+        const maxVus = state.tuple.scale(unscaledMax);
+        const times = tuple === null || maxVus === 0 ? [] : arrivalTimes(sc).filter((_, gi) => tuple.ownsGlobal(gi));
         const idle: Vu[] = [];
         const busy = new Set<Promise<void>>();
         const spawning: Array<Promise<void>> = [];

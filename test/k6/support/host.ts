@@ -21,6 +21,7 @@ export interface ExecContext {
   scenario: string;
   executor: string;
   iterationInTest: number;
+  iterationInInstance: number;
   iterationInScenario: number;
   startTime: number;
 }
@@ -33,6 +34,10 @@ export interface ExpectedStatuses {
 export interface K6EmuHost {
   inInit: boolean;
   vuId: number;
+  /** exec.vu.idInTest (differs from vuId in a segmented run). */
+  idInTest: number;
+  /** exec.test.options: the script's options with the run's execution segment (set after init). */
+  testOptions: Record<string, unknown>;
   ctx: ExecContext | null;
   /** undefined: k6's default (200..399 expected); null: no http_req_failed at all. */
   responseCallback: ExpectedStatuses | null | undefined;
@@ -59,7 +64,7 @@ export class AbortError extends Error {
   }
 }
 
-export function installHost(port: MessagePort, shared: SharedArrayBuffer, env: Record<string, string>, vuId: number, secrets: Record<string, string> = {}) {
+export function installHost(port: MessagePort, shared: SharedArrayBuffer, env: Record<string, string>, vuId: number, secrets: Record<string, string> = {}, idInTest = vuId) {
   const header = new Int32Array(shared, 0, 2);
   const data = new Uint8Array(shared, SAB_HEADER_BYTES);
   const sleeper = new Int32Array(new SharedArrayBuffer(4));
@@ -97,6 +102,8 @@ export function installHost(port: MessagePort, shared: SharedArrayBuffer, env: R
   const host: K6EmuHost = {
     inInit: true,
     vuId,
+    idInTest,
+    testOptions: {},
     ctx: null,
     responseCallback: undefined,
     http: (req) => syncCall<HttpReply>({ call: 'http', req }, req.timeoutMs + 10_000),

@@ -37,7 +37,20 @@ export interface HttpReply {
 
 /** What main tells a VU to do next (answer to a 'next' call). */
 export type Command =
-  | { kind: 'iterate'; scenario: string; exec: string; executor: string; iterationInTest: number; iterationInScenario: number; startTime: number; setupData: unknown }
+  | {
+      kind: 'iterate';
+      scenario: string;
+      exec: string;
+      executor: string;
+      /** exec.scenario.iterationInTest: global across the instances of a segmented run. */
+      iterationInTest: number;
+      /** exec.scenario.iterationInInstance: this instance's counter for the scenario. */
+      iterationInInstance: number;
+      /** exec.vu.iterationInScenario: this VU's counter. */
+      iterationInScenario: number;
+      startTime: number;
+      setupData: unknown;
+    }
   | { kind: 'setup' }
   | { kind: 'teardown'; setupData: unknown }
   | { kind: 'summary'; data: unknown }
@@ -73,6 +86,10 @@ export interface WorkerInit {
   shared: SharedArrayBuffer;
   /** k6/secrets values (name -> value), as from `--secret-source=file=<path>`. */
   secrets: Record<string, string>;
+  /** exec.vu.idInTest (global, 1-based; 0 for the setup/teardown VU); vuId stays local (__VU, idInInstance). */
+  idInTest: number;
+  /** Added to the script's options for exec.test.options, as k6's JSON of lib.Options (null when unsegmented). */
+  testOptions: { executionSegment: string | null; executionSegmentSequence: string | null };
 }
 
 /** Layout of the shared buffer: Int32 [state, byteLength], then the UTF-8 JSON answer. */

@@ -7,7 +7,7 @@ import type { Command, WorkerInit } from './protocol';
 
 const init = workerData as WorkerInit;
 if (!parentPort) throw new Error('vu-worker must run in a worker thread');
-const { host, syncCall, flush, metrics, post, loop } = installHost(parentPort, init.shared, init.env, init.vuId, init.secrets);
+const { host, syncCall, flush, metrics, post, loop } = installHost(parentPort, init.shared, init.env, init.vuId, init.secrets, init.idInTest);
 
 function isThenable(v: unknown): v is PromiseLike<unknown> {
   return (typeof v === 'object' || typeof v === 'function') && v !== null && typeof (v as { then?: unknown }).then === 'function';
@@ -50,10 +50,12 @@ async function main(): Promise<void> {
     return;
   }
   host.inInit = false;
+  const options = JSON.parse(JSON.stringify(mod.options ?? {})) as Record<string, unknown>;
+  host.testOptions = { ...options, ...init.testOptions };
   post({
     type: 'ready',
     exports: Object.keys(mod).filter((k) => typeof mod[k] === 'function'),
-    options: JSON.parse(JSON.stringify(mod.options ?? {})),
+    options,
     metrics: [...metrics.entries()].map(([name, m]) => ({ name, type: m.type, isTime: m.isTime })),
   });
   if (init.probeOnly) return;
@@ -84,7 +86,7 @@ async function main(): Promise<void> {
     try {
       switch (cmd.kind) {
         case 'iterate': {
-          host.ctx = { scenario: cmd.scenario, executor: cmd.executor, iterationInTest: cmd.iterationInTest, iterationInScenario: cmd.iterationInScenario, startTime: cmd.startTime };
+          host.ctx = { scenario: cmd.scenario, executor: cmd.executor, iterationInTest: cmd.iterationInTest, iterationInInstance: cmd.iterationInInstance, iterationInScenario: cmd.iterationInScenario, startTime: cmd.startTime };
           (globalThis as unknown as { __ITER: number }).__ITER = cmd.iterationInScenario;
           const started = Date.now();
           try {
@@ -100,11 +102,11 @@ async function main(): Promise<void> {
           break;
         }
         case 'setup':
-          host.ctx = { scenario: 'setup', executor: '', iterationInTest: 0, iterationInScenario: 0, startTime: Date.now() };
+          host.ctx = { scenario: 'setup', executor: '', iterationInTest: 0, iterationInInstance: 0, iterationInScenario: 0, startTime: Date.now() };
           result = typeof mod.setup === 'function' ? await settle(call('setup')) : undefined;
           break;
         case 'teardown':
-          host.ctx = { scenario: 'teardown', executor: '', iterationInTest: 0, iterationInScenario: 0, startTime: Date.now() };
+          host.ctx = { scenario: 'teardown', executor: '', iterationInTest: 0, iterationInInstance: 0, iterationInScenario: 0, startTime: Date.now() };
           if (typeof mod.teardown === 'function') await settle(call('teardown', cmd.setupData));
           break;
         case 'summary':
