@@ -133,8 +133,8 @@ export function handleSummary(raw: unknown): Record<string, string> {
     let spreadAddressesUsed: string[] = [];
     if (plan.spread) {
       const s = plan.spread;
-      const acc = metricValue(data, `spread_accepted{rule:${RULES.isolation}}`, 'count') ?? 0;
-      const sent = metricValue(data, `spread_sent{rule:${RULES.isolation}}`, 'count') ?? 0;
+      const acc = metricValue(data, 'spread_accepted', 'count') ?? 0;
+      const sent = metricValue(data, 'spread_sent', 'count') ?? 0;
       const used = s.addressList.filter((_, i) => (metricValue(data, `spread_vus_addr_${i}`, 'count') ?? 0) > 0);
       const from = s.localIPs ? `from ${used.length} of ${s.addressList.length} local addresses (${s.sourceNote})` : `from ${s.sourceNote}`;
       notes.push(`spread: ${s.key.role} over ${s.vus} VUs ${from}: ${acc} of ${sent} accepted in ${s.steadyWindows} steady windows; one key may accept ${s.acceptedMin}..${s.acceptedMax}`);

@@ -31,11 +31,22 @@ export interface BystanderResult {
   busy429s: number;
   /** Send time of the first leak, relative to the throttled key's first 429. */
   firstLeakAtMs?: number;
+  /** With response times: most own requests that can have reached the server in a window before a leak. */
+  maxOwnBeforeLeak?: number;
 }
 
 export interface IsolationDetails {
   throttled: { sent: number; rejected: number; throttledFromMs: number; throttledToMs: number } | null;
   bystanders: BystanderResult[];
+}
+
+/** Own requests that may have reached the server in the window before the rejected one sent at `t`. */
+function possibleArrivals(obs: readonly Observation[], t: number, W: number): number {
+  const r = obs.find((o) => o.t === t && o.status === 429);
+  const latest = r?.rt ?? t;
+  let n = 0;
+  for (const o of obs) if ((o.rt as number) > t - W && o.t <= latest) n++;
+  return n;
 }
 
 /** Rule 'ratelimit.isolation'. */
@@ -67,19 +78,28 @@ export function judgeIsolation(input: IsolationInput, opts: IsolationOptions): V
       leaks: 0,
       busy429s: 0,
     };
+    const withRt = (input.bystanders[rawRole] ?? []).filter((o) => o.status >= 100 && Number.isFinite(o.t));
+    const timed = withRt.length > 0 && withRt.every((o) => typeof o.rt === 'number' && Number.isFinite(o.rt));
     for (const t of b.rejected) {
-      // Own requests in (t - W, t], this one included.
-      const own = upperBound(b.sent, t) - upperBound(b.sent, t - W);
-      if (own <= quietMax) {
+      // Send times only: own requests in (t - W, t], this one included, against the quiet bound.
+      // With response times: the server saw request j somewhere in [t_j, rt_j], so at most
+      // `own` of the bystander's requests can have arrived in the window before this one;
+      // a correct per-key limiter rejects only after `limit` accepted arrivals there. Delays of
+      // any size (a stalled network, a stalled load generator) cannot turn that into a false alarm.
+      const possible = timed ? possibleArrivals(withRt, t, W) : 0;
+      const leak = timed ? possible - 1 < opts.limit - 1 : upperBound(b.sent, t) - upperBound(b.sent, t - W) <= quietMax;
+      if (leak) {
+        result.maxOwnBeforeLeak = Math.max(result.maxOwnBeforeLeak ?? 0, possible);
         if (result.leaks === 0) result.firstLeakAtMs = t - firstA;
         result.leaks++;
       } else result.busy429s++;
     }
     details.bystanders.push(result);
     if (result.leaks > 0) {
-      problems.push(
-        `${role} got ${result.leaks} 429(s) while sending at most ${fmt(quietMax)} per ${W} ms (first at ${fmt(result.firstLeakAtMs ?? 0, 0)} ms from the throttled key's first 429)`,
-      );
+      const why = timed
+        ? `that its own limit of ${opts.limit} per ${W} ms cannot explain: at most ${result.maxOwnBeforeLeak} of its requests (this one included) can have reached the server in the ${W} ms before`
+        : `while sending at most ${fmt(quietMax)} per ${W} ms`;
+      problems.push(`${role} got ${result.leaks} 429(s) ${why} (first at ${fmt(result.firstLeakAtMs ?? 0, 0)} ms from the throttled key's first 429)`);
     } else if (result.sentWhileThrottled === 0) {
       problems.push(`inconclusive for ${role}: it sent nothing while the throttled key was throttled`);
     }

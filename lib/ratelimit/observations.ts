@@ -6,6 +6,11 @@ export interface Observation {
   t: number;
   /** HTTP status; 0 (or anything < 100) means no response (k6 network error). */
   status: number;
+  /**
+   * When the response arrived (client clock), if known. The server saw the request somewhere
+   * in [t, rt]: judges that know rt can reason about server-side arrival under any delay.
+   */
+  rt?: number;
 }
 
 export type Outcome = 'accepted' | 'rejected' | 'error';

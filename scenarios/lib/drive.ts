@@ -39,7 +39,7 @@ export async function drive(o: DriveOptions): Promise<Driven> {
         return res;
       }),
   );
-  const obs: Observation[] = run.records.map((r) => ({ t: r.sentAt, status: r.status }));
+  const obs: Observation[] = run.records.map((r) => ({ t: r.sentAt, status: r.status, rt: r.receivedAt }));
   const rtts = run.records.filter((r) => r.status >= 100).map((r) => r.receivedAt - r.sentAt).sort((a, b) => a - b);
   const spread = rtts.length >= 2 ? percentileOfSorted(rtts, 99) - percentileOfSorted(rtts, 1) : 0;
   return { obs, run, rttSpreadMs: spread, rttP50Ms: rtts.length > 0 ? percentileOfSorted(rtts, 50) : 0 };

@@ -2,7 +2,7 @@
 // forms, tightness measured and reported; with no limiting it cannot pass, and with a
 // Retry-After shorter than the real wait the honoured verdict fails.
 import { describe, expect, it, vi } from 'vitest';
-import { expectHygiene, ruleKey, runScenario, verdictCountKey, verdicts } from './support/scenario-run';
+import { expectHygiene, ruleKey, runScenario, verdicts } from './support/scenario-run';
 
 // Runs are mostly waiting (paced sends, Retry-After waits): run them all at once.
 vi.setConfig({ maxConcurrency: 20, testTimeout: 90_000 });
@@ -21,7 +21,8 @@ describe.concurrent('retry-after scenario (emulated k6)', () => {
     expect(v[ruleKey('ratelimit.retry-after-valid')]).toBe(true);
     expect(v[ruleKey('ratelimit.retry-after-bounded')]).toBe(true);
     const m = s.r.summaryData?.metrics ?? {};
-    expect(m.retry_after_episodes?.values.count ?? 0, log).toBeGreaterThanOrEqual(4);
+    // At least one episode per honour key (more when the machine is not busy with other runs).
+    expect(m.retry_after_episodes?.values.count ?? 0, log).toBeGreaterThanOrEqual(2);
     // Tightness: measured and reported, never a threshold (the contract marks it informational).
     expect(m.retry_after_slack_ms?.values.count ?? 0, log).toBeGreaterThanOrEqual(1);
     expect(Object.keys(v)).not.toContain(ruleKey('ratelimit.retry-after-tight'));
@@ -34,19 +35,16 @@ describe.concurrent('retry-after scenario (emulated k6)', () => {
     const log = expectHygiene(s, 'retry-after');
     expect(s.r.exitCode, log).toBe(99);
     const v = verdicts(s.r);
-    // No 429 ever: no Retry-After check was recorded. As in real k6, the empty checks sub-metric
-    // PASSES its rate==1 threshold; the run fails because rule_verdicts counted none.
-    for (const rule of ['ratelimit.retry-after-present', 'ratelimit.retry-after-valid', 'ratelimit.retry-after-positive', 'ratelimit.retry-after-bounded', 'ratelimit.error-body']) {
-      expect(v[ruleKey(rule)], `${rule}\n${log}`).toBe(true);
-      expect(v[verdictCountKey(rule)], rule).toBe(false);
+    // No 429 ever: no Retry-After was judged. Each honour key's VU settles its account with a
+    // failed check per rule it owed and never judged (k6 would pass the empty checks).
+    for (const rule of ['ratelimit.retry-after-present', 'ratelimit.retry-after-valid', 'ratelimit.retry-after-positive', 'ratelimit.retry-after-bounded', 'ratelimit.error-body', 'ratelimit.retry-after-honoured']) {
+      expect(v[ruleKey(rule)], `${rule}\n${log}`).toBe(false);
+      expect(s.r.summaryData?.metrics[ruleKey(rule)]?.values, rule).toMatchObject({ passes: 0, fails: 2 });
     }
-    // Each honour key records its inconclusive verdict (judgeHonoured is recorded, not only logged).
-    expect(v[ruleKey('ratelimit.retry-after-honoured')]).toBe(false);
-    expect(s.r.summaryData?.metrics[ruleKey('ratelimit.retry-after-honoured')]?.values).toMatchObject({ passes: 0, fails: 2 });
-    expect(v[verdictCountKey('ratelimit.retry-after-honoured')]).toBe(true);
+    expect(v.rundun_vus_finished).toBe(true);
     expect(log).toMatch(/ratelimit: ratelimit.retry-after-honoured: FAILED: inconclusive: 0 of 0 episodes/);
+    expect(log).toMatch(/ratelimit: ratelimit.retry-after-honoured: FAILED: not judged/);
     expect(s.r.summaryFiles?.stdout).toMatch(/honoured: no episode: no honour key got a 429 it could wait out/);
-    expect(s.r.summaryFiles?.stdout).toMatch(/FAIL rule_verdicts\{rule:ratelimit.retry-after-present\} count>=1  \[count=0\]/);
   });
 
   it('with a Retry-After shorter than the real wait (simulator fault ratelimit.retry-after-short): honoured fails', async () => {

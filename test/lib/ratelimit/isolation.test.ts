@@ -93,3 +93,44 @@ describe('judgeIsolation: inconclusive and bad input', () => {
     expect(judgeIsolation({ throttled: throttledA, bystanders: { b } }, { limit: L, windowMs: W, quietFraction: 0.3 }).ok).toBe(true);
   });
 });
+
+describe('judgeIsolation with response times: stalls never become false alarms', () => {
+  /**
+   * Bystander at half its limit, but the path to the server holds requests and releases them in
+   * bursts every `holdMs` (a stalled network or load generator): a correct per-key limiter then
+   * rightly rejects part of each burst. `rt` is when the response arrived.
+   */
+  function stalled(limiter: Limiter, holdMs: number, shareOfA = 0): { throttled: Observation[]; bystanders: Record<string, Observation[]> } {
+    const rng = mulberry32(7);
+    const a = constantArrival(rng, { key: 'A', startMs: START, durationMs: 6 * W, perSecond: 3 * L });
+    const b = constantArrival(rng, { key: 'secondary', startMs: START + 100, durationMs: 6 * W, perSecond: 0.5 * L });
+    const arrivals = [
+      ...a.map((s) => ({ s, at: s.t + 1 })),
+      ...b.map((s) => ({ s, at: START + Math.ceil((s.t - START) / holdMs) * holdMs + 1 })),
+    ].sort((x, y) => x.at - y.at);
+    const out: Record<string, Observation[]> = { A: [], secondary: [] };
+    for (const { s, at } of arrivals) {
+      const key = shareOfA > 0 && s.key === 'secondary' ? 'A' : s.key; // shared bucket when asked
+      out[s.key]!.push({ t: s.t, status: limiter.admit(key, at) ? 200 : 429, rt: at + 1 });
+    }
+    return { throttled: out.A!, bystanders: { secondary: out.secondary!.sort((x, y) => x.t - y.t) } };
+  }
+  it.each([
+    ['fixed window', () => fixedWindow(L, W, 0)],
+    ['sliding log', () => slidingLog(L, W)],
+    ['token bucket', () => tokenBucket(L, W)],
+  ] as const)('%s: bursts released by a 3 s stall are rightly throttled, not a leak', (_name, make) => {
+    const input = stalled(make(), 3000);
+    expect(input.bystanders.secondary!.some((o) => o.status === 429)).toBe(true); // the stall really caused 429s
+    const v = judgeIsolation(input, { limit: L, windowMs: W });
+    expect(v.ok, v.reason).toBe(true);
+    // The same traffic judged on send times alone looks like a leak: that is the false alarm avoided.
+    const sendOnly = { ...input, bystanders: { secondary: input.bystanders.secondary!.map(({ t, status }) => ({ t, status })) } };
+    expect(judgeIsolation(sendOnly, { limit: L, windowMs: W }).ok).toBe(false);
+  });
+  it('a bucket shared with the throttled key is still a leak with response times', () => {
+    const v = judgeIsolation(stalled(slidingLog(L, W), 1, 1), { limit: L, windowMs: W });
+    expect(v.ok).toBe(false);
+    expect(v.reason).toMatch(/secondary got \d+ 429\(s\) that its own limit of 10 per 1000 ms cannot explain: at most \d+ of its requests/);
+  });
+});
