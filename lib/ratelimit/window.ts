@@ -203,8 +203,11 @@ export function judgeWindowedAcceptance(obs: readonly Observation[], expectation
   if (tl.accepted.length === 0) {
     return verdict(false, rule, `every one of ${tl.rejected.length} requests over ${fmt((t1 - t0) / W)} windows got 429: the key is throttled to zero (${limitText})`, details);
   }
-  if (t1 - t0 < minWindows * W) {
-    return verdict(false, rule, `inconclusive: the phase spans ${fmt((t1 - t0) / W)} windows, need at least ${minWindows}`, details);
+  // n sends one interval apart cover n intervals: a phase of exactly 5 windows spans 5 windows,
+  // though its last send starts one interval before the end.
+  const covered = tl.sent.length > 1 ? ((t1 - t0) * tl.sent.length) / (tl.sent.length - 1) : 0;
+  if (covered < minWindows * W) {
+    return verdict(false, rule, `inconclusive: the phase spans ${fmt(covered / W)} windows, need at least ${minWindows}`, details);
   }
   const offered = details.steady.offeredPerWindow;
   if (!(offered >= minOverload * L)) {
