@@ -21,6 +21,7 @@ import {
 } from '../../lib/k6-summary';
 import { redactSecrets } from '../../lib/redact';
 import type { RundunConfig } from './config';
+import { VUS_FINISHED_METRIC } from './options';
 import { CHECK_NAMES } from './verdicts';
 
 export interface SummaryExtras {
@@ -32,9 +33,28 @@ export interface SummaryExtras {
   metrics?: string[];
 }
 
+/**
+ * Said on an instance where no VU that owes verdicts ran: on a split run (--execution-segment)
+ * an instance may own none of the keys. It passes (it judged nothing, so nothing failed) and
+ * says so rather than passing silently.
+ */
+export function idleInstanceNote(data: K6SummaryData): string | null {
+  const v = data.metrics[VUS_FINISHED_METRIC]?.values;
+  const started = (v?.passes ?? 0) + (v?.fails ?? 0);
+  if (started > 0) return null;
+  return "this instance ran no VU owing a verdict (on a split run it owns none of the keys): nothing judged here, so nothing failed; merge the instances' summaries for the run's verdict (npm run merge)";
+}
+
+/** The scenario thresholds its VUs' accounts (every rule-judging scenario does). */
+function hasVuAccounts(data: K6SummaryData): boolean {
+  return thresholdResults(data).some((t) => t.metric === VUS_FINISHED_METRIC);
+}
+
 export function summaryFiles(scenario: string, cfg: RundunConfig, data: K6SummaryData, extras: SummaryExtras = {}, now = new Date()): Record<string, string> {
   const keys = cfg.keys.map((k) => k.key);
   const o = outcome(data);
+  const idle = VUS_FINISHED_METRIC in (data.metrics ?? {}) || hasVuAccounts(data) ? idleInstanceNote(data) : null;
+  if (idle) extras = { ...extras, notes: [idle, ...(extras.notes ?? [])] };
   const report = {
     scenario,
     generatedAt: now.toISOString(),
