@@ -57,7 +57,7 @@ describe.concurrent('at 50 ± 10 ms: broken limiters fail on the rule they break
     { scenario: 'key-isolation', fault: 'ratelimit.off', rule: 'ratelimit.isolation', env: ISOLATION_ENV },
     { scenario: 'key-isolation', fault: 'ratelimit.shared-bucket', rule: 'ratelimit.isolation', env: ISOLATION_ENV },
     { scenario: 'key-isolation', fault: 'ratelimit.per-org', rule: 'ratelimit.isolation', env: ISOLATION_ENV },
-  ])('$scenario fails $rule with $fault at 100/1s', async ({ scenario, fault, rule, env }) => {
+  ] as Array<{ scenario: string; fault: string; rule: string; env: Record<string, string> }>)('$scenario fails $rule with $fault at 100/1s', async ({ scenario, fault, rule, env }) => {
     const s = await runScenario(scenario, target(100, { faults: [fault] }), env, { timeoutMs: 120_000 });
     const log = expectHygiene(s, scenario);
     expect(s.r.exitCode, log).toBe(99);
