@@ -12,7 +12,10 @@ vi.setConfig({ maxConcurrency: 3, testTimeout: 180_000 });
 const LATENCY = { ms: 50, jitterMs: 10, seed: 42 };
 const ALGORITHMS = ['fixed-window', 'sliding-window', 'token-bucket'] as const;
 const LIMITS = [20, 100, 1000] as const;
-const grid = ALGORITHMS.flatMap((algorithm) => LIMITS.map((limit) => ({ algorithm, limit })));
+// 1000/1s means 3,000 requests/s from one VU, all through the emulator's one main thread (which
+// also runs the simulator): those runs go one at a time, so the emulator, not the harness, is
+// never what falls short of the offered rate.
+const byLimit = (heavy: boolean) => ALGORITHMS.flatMap((algorithm) => LIMITS.filter((l) => (l >= 1000) === heavy).map((limit) => ({ algorithm, limit })));
 
 const target = (limit: number, more: Partial<TargetSpec> = {}): TargetSpec => ({ variant: 'clean', limit, windowMs: 1000, latency: LATENCY, ...more });
 /** Shortened phases (windows stay 1 s): the judges' minimum of 5 over-limit windows, and a bit. */
@@ -20,7 +23,8 @@ const RATE_LIMIT_ENV = { RUNDUN_UNDER_DURATION: '2s', RUNDUN_OVER_DURATION: '5s'
 const RETRY_ENV = { RUNDUN_DURATION: '3s', RUNDUN_TIGHTNESS: 'off' };
 const ISOLATION_ENV = { RUNDUN_DURATION: '4s', RUNDUN_SPREAD_DURATION: '4s' };
 
-describe.concurrent('at 50 ± 10 ms: correct limiters pass', () => {
+/** The correct-limiter cases for a set of limits. */
+function correctLimiterCases(grid: ReadonlyArray<{ algorithm: (typeof ALGORITHMS)[number]; limit: number }>): void {
   it.each(grid)('rate-limit, $algorithm at $limit/1s', async ({ algorithm, limit }) => {
     const s = await runScenario('rate-limit', target(limit, { algorithm }), RATE_LIMIT_ENV, { timeoutMs: 120_000 });
     const log = expectHygiene(s, 'rate-limit');
@@ -44,7 +48,10 @@ describe.concurrent('at 50 ± 10 ms: correct limiters pass', () => {
     const log = expectHygiene(s, 'key-isolation');
     expect(s.r.exitCode, log).toBe(0);
   });
-});
+}
+
+describe.concurrent('at 50 ± 10 ms: correct limiters pass (20/1s, 100/1s)', () => correctLimiterCases(byLimit(false)));
+describe.sequential('at 50 ± 10 ms: correct limiters pass (1000/1s, one run at a time)', () => correctLimiterCases(byLimit(true)));
 
 describe.concurrent('at 50 ± 10 ms: broken limiters fail on the rule they break', () => {
   it.for([
