@@ -422,3 +422,14 @@ export function equalSplit(n: number): { segment: string; sequence: string }[] {
   const sequence = Array.from({ length: n + 1 }, (_, k) => point(k)).join(',');
   return Array.from({ length: n }, (_, i) => ({ segment: `${point(i)}:${point(i + 1)}`, sequence }));
 }
+
+/**
+ * The items (keys) an instance owns when item i goes to the VU or iteration with global index i
+ * (the rate-limit scenarios: key = keys[exec.scenario.iterationInTest]): the global indices of
+ * its first scale(n) items. Over the instances of a sequence these are disjoint and cover 0..n-1.
+ */
+export function ownedIndices(t: ExecutionTuple, n: number): number[] {
+  const out: number[] = [];
+  for (let j = 0; j < t.scale(n); j++) out.push(t.globalIndex(j));
+  return out;
+}

@@ -44,7 +44,10 @@ export class ConfigError extends Error {
 
 const TRUE = /^(1|yes|true)$/i;
 
-/** k6 secret name -> the environment variable it stands for (RUNDUN_SECRETS=yes, see env.ts). */
+/**
+ * Key role (and k6 secret name) -> its environment variable: the one table both the __ENV reader
+ * below and the secret source (RUNDUN_SECRETS=yes, see env.ts) use.
+ */
 export const SECRET_NAMES: ReadonlyArray<readonly [string, string]> = [
   ['primary', 'RUNDUN_API_KEY'],
   ['secondary', 'RUNDUN_API_KEY_SECONDARY'],
@@ -106,14 +109,8 @@ export function readConfig(env: Env, readFile: ReadFile, fromSecrets: readonly s
     if (target.rateLimit === null && rawLimit === '' && (JSON.parse(text) as { rateLimit?: unknown }).rateLimit === null) limitOff = true;
   } else if (env.RUNDUN_BASE_URL) {
     const keys: Target['keys'] = {};
-    const roleVars: Array<[KeyRole, string]> = [
-      ['primary', 'RUNDUN_API_KEY'],
-      ['secondary', 'RUNDUN_API_KEY_SECONDARY'],
-      ['other_org', 'RUNDUN_API_KEY_OTHER_ORG'],
-      ['ratelimit', 'RUNDUN_API_KEY_RATELIMIT'],
-      ['exhausted', 'RUNDUN_API_KEY_EXHAUSTED'],
-      ['revoked', 'RUNDUN_API_KEY_REVOKED'],
-    ];
+    // The target's roles, by the same variable table the secret source maps onto.
+    const roleVars = SECRET_NAMES.filter((e): e is readonly [KeyRole, string] => (KEY_ROLES as readonly string[]).includes(e[0]));
     for (const [role, name] of roleVars) {
       const v = (env[name] ?? '').trim();
       if (v !== '') keys[role] = v;

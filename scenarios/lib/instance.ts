@@ -15,19 +15,3 @@ export function thisInstance(): ExecutionTuple {
   }
   return cached;
 }
-
-/**
- * The keys an instance owns when key i goes to the VU (or iteration) with global index i: the
- * global indices of its first scale(n) items. Pure: tested for disjointness and full coverage.
- */
-export function ownedIndices(t: ExecutionTuple, n: number): number[] {
-  const out: number[] = [];
-  for (let j = 0; j < t.scale(n); j++) out.push(t.globalIndex(j));
-  return out;
-}
-
-/** One line for the summary: what this instance carried. */
-export function instanceNote(t: ExecutionTuple, what: string, owned: number, total: number): string {
-  if (t.count <= 1 && t.fraction === 1) return `${what}: ${owned} of ${total} (one instance)`;
-  return `${what}: ${owned} of ${total} on this instance (execution segment ${t.segment} of ${t.sequence})${owned === 0 ? ': nothing to judge here; merge the instances\' summaries for the verdict (npm run merge)' : ''}`;
-}

@@ -110,3 +110,16 @@ describe('a split key-isolation run', () => {
     expect(mergedVerdicts(s.merged)['checks{rule:ratelimit.isolation}'], describeRuns(s)).toBe(false);
   });
 });
+
+describe('a split capacity run', () => {
+  it('over 2 instances: each carries half of every stage and is judged against that half; the knee holds on both', async () => {
+    const s = await splitRun('capacity', 2, { variant: 'clean' }, { RUNDUN_STAGES: '10,20', RUNDUN_STAGE_DURATION: '2s', RUNDUN_RAMP_DURATION: '500ms', RUNDUN_RATE_LIMIT: '10/500ms' });
+    const log = describeRuns(s);
+    expect(s.runs.map((r) => r.exitCode), log).toEqual([0, 0]);
+    for (const r of s.runs) {
+      expect(r.summaryFiles?.stdout, log).toMatch(/this instance carried 50 % of every stated rate \(execution segment\)/);
+      expect(r.summaryFiles?.stdout, log).toMatch(/knee: all 2 stages held the SLO/);
+    }
+    expect(s.merged.pass, log).toBe(true);
+  });
+});
