@@ -80,7 +80,7 @@ export interface ThresholdResult {
   actual?: number;
   /**
    * A Rate with no samples: k6 has no rate to judge and passes the threshold without judging
-   * anything (the summary shows 0 %). Rule thresholds pair it with a rule_verdicts count.
+   * anything (the summary shows 0 %). The scenarios' verdict accounts cover it (rundun_vus_finished).
    */
   noSamples?: true;
   /** The harness re-evaluated it from options.thresholds (k6's new summary shape has no outcomes). */

@@ -574,7 +574,12 @@ export function mergeScenario(inputs: InstanceInput[], now = new Date()): Merged
   const durations = inputs.map((i) => num(i.summary.testRunDurationMs)).filter((d): d is number => d !== undefined);
   const testRunDurationMs = durations.length > 0 ? Math.max(...durations) : null;
   const crossed = thresholds.filter((t) => !t.ok);
-  const pass = thresholds.length > 0 && crossed.length === 0;
+  // The scenarios' verdict accounts (rundun_vus_finished) pass when empty, which is right for
+  // one instance that owns no key, never for the whole run: a merge in which no instance ran a
+  // VU owing a verdict judged nothing (were all the instances' summaries given?).
+  const accounts = metrics.rundun_vus_finished;
+  const judgedNothing = accounts !== undefined && accounts.type === 'rate' && (accounts.values.passes ?? 0) + (accounts.values.fails ?? 0) === 0;
+  const pass = thresholds.length > 0 && crossed.length === 0 && !judgedNothing;
   const bounds = thresholds
     .filter((t) => t.merge.bound !== 'exact')
     .map((t) => ({ key: t.key, expression: t.expression, aggregation: t.aggregation, bound: t.merge.bound, actual: t.actual, method: t.merge.method }));
@@ -583,6 +588,7 @@ export function mergeScenario(inputs: InstanceInput[], now = new Date()): Merged
   const targets = inputs.map((i) => JSON.stringify(i.summary.target ?? null));
   const sameTarget = targets.every((t) => t === targets[0]);
   const notes: string[] = [`merged ${inputs.length} instance${inputs.length === 1 ? '' : 's'}: ${files.join(', ')}`];
+  if (judgedNothing) notes.push('FAIL: no instance ran a VU owing a verdict (rundun_vus_finished has no samples): the merged run judged nothing; give every instance\'s summary');
   if (!sameTarget) notes.push('the instances ran against different targets (see merged.targets)');
   for (const t of bounds) notes.push(`${t.key} ${t.expression}: judged on the ${t.bound} bound (${t.method})`);
   for (const t of incomplete) {
@@ -623,6 +629,7 @@ export function mergeScenario(inputs: InstanceInput[], now = new Date()): Merged
     `rundun merge ${scenario}: ${pass ? 'PASS' : 'FAIL'} over ${inputs.length} instance${inputs.length === 1 ? '' : 's'} (${thresholds.length} thresholds, ${crossed.length} crossed${extras.length ? `; ${extras.join('; ')}` : ''})`,
   ];
   if (thresholds.length === 0) lines.push('  (no thresholds defined: nothing was judged)');
+  if (judgedNothing) lines.push('  FAIL no instance ran a VU owing a verdict: the merged run judged nothing (were all the instances\' summaries given?)');
   for (const t of crossed) lines.push(`  FAIL ${t.key} ${t.expression}  [${describe(t)}; ${t.merge.method}]`);
 
   return {

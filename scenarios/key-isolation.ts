@@ -91,7 +91,14 @@ export async function bystanderKey(): Promise<void> {
  */
 export async function spreadKey(): Promise<void> {
   const s = plan.spread as SpreadPlan;
-  const inst = thisInstance();
+  let inst: ReturnType<typeof thisInstance>;
+  try {
+    inst = thisInstance();
+  } catch (e) {
+    // Never skip the part silently: its Rates would then pass empty.
+    owe([RULES.isolation], log, `${s.key.role} (spread)`).settle(`cannot read this instance's execution segment: ${(e as Error).message}`);
+    return;
+  }
   if (!inst.ownsGlobal(0)) return; // another instance runs the spread part
   const local = inst.scale(s.vus);
   const j = exec.scenario.iterationInInstance % local;

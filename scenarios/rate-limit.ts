@@ -93,17 +93,22 @@ function settle(ref: KeyRef, what: string): Promise<boolean> {
 export async function rateLimit(): Promise<void> {
   const ref = plan.keys[exec.scenario.iterationInTest % plan.keys.length] as KeyRef;
   const account = owe(plan.rules, log, ref.role);
+  let why: string | undefined;
   try {
-    await judgeKey(ref);
+    why = await judgeKey(ref);
   } finally {
-    account.settle();
+    account.settle(why);
   }
 }
 
-async function judgeKey(ref: KeyRef): Promise<void> {
+const STILL_THROTTLED = 'the key was still throttled (by earlier traffic) after waiting Retry-After out: the phase did not run';
+
+/** Runs the key's phases; returns why the rest was not judged, if it stopped early. */
+async function judgeKey(ref: KeyRef): Promise<string | undefined> {
   const ctx: TooManyContext = { policy: plan.policy, boundedJudged: plan.boundedJudged, log, logged: 0 };
   const W = plan.windowMs;
-  await settle(ref, 'before the first phase');
+  // A phase on a key someone else left throttled would blame that traffic on the server.
+  if (!(await settle(ref, 'before the first phase'))) return STILL_THROTTLED;
 
   if (plan.mode === 'known' && plan.limit !== null) {
     const L = plan.limit;
@@ -117,7 +122,7 @@ async function judgeKey(ref: KeyRef): Promise<void> {
     recordRule('ratelimit.429-status', met);
     if (!met) log(`${ref.role}: ratelimit.429-status: FAILED: ${over.first429 < 0 ? `no 429 in ${over.obs.length} requests at ${plan.overload}× the limit` : `first 429 only at request ${over.first429 + 1}, more than twice the limit (${2 * L})`}`);
     reportEstimate(ref, over.obs);
-    return;
+    return undefined;
   }
 
   // Discovery: overload at a fixed rate, estimate the limit, then check half of it is served.
@@ -131,10 +136,11 @@ async function judgeKey(ref: KeyRef): Promise<void> {
   if (estimate === null || estimate < 1) {
     recordRule(RULES.underLimitNo429, false);
     log(`${ref.role}: ${RULES.underLimitNo429}: not judged: no limit was discovered to stay under`);
-    return;
+    return undefined;
   }
-  await settle(ref, 'after discovery');
+  if (!(await settle(ref, 'after discovery'))) return STILL_THROTTLED;
   await underPhase(ref, Math.floor(estimate), ctx);
+  return undefined;
 }
 
 export function handleSummary(raw: unknown): Record<string, string> {

@@ -7,9 +7,13 @@ import { validate, type SchemaName } from '../lib/validate';
 import { ConfigError, pickKeys } from './lib/config';
 import { config } from './lib/env';
 import { header, keyParams, makeLogger, owe, recordRule } from './lib/k6';
-import { withPacing } from './lib/unprovoked-429';
+import { DEFAULT_PACING, withPacing as pace } from './lib/unprovoked-429';
 import { ruleThresholds, SUMMARY_TREND_STATS, type K6Options } from './lib/options';
 import { summaryFromRaw } from './lib/summary';
+
+// At most 7 requests × 3 waits × 20 s of pacing: within maxDuration (10 m) with room to spare.
+const SMOKE_PACING = { ...DEFAULT_PACING, maxWaitMs: 20_000 };
+const withPacing: typeof pace = (request, what, logger) => pace(request, what, logger, SMOKE_PACING);
 
 const ref = pickKeys(config, ['primary'], 1)[0];
 if (!ref) throw new ConfigError('smoke needs RUNDUN_API_KEY (or a fixtures file)');
@@ -28,7 +32,7 @@ const RULES_CHECKED = [
 
 export const options: K6Options = {
   // Room for waiting out an earlier run's throttling (unprovoked-429.ts) on top of the pass itself.
-  scenarios: { smoke: { executor: 'per-vu-iterations', exec: 'smoke', vus: 1, iterations: 1, maxDuration: '5m' } },
+  scenarios: { smoke: { executor: 'per-vu-iterations', exec: 'smoke', vus: 1, iterations: 1, maxDuration: '10m' } },
   thresholds: { ...ruleThresholds(RULES_CHECKED), http_req_failed: ['rate==0'] },
   summaryTrendStats: SUMMARY_TREND_STATS,
 };
@@ -60,12 +64,15 @@ function rule(id: string, ok: boolean, what: string): boolean {
 }
 
 /** Status, JSON content type and schema of one response; returns the parsed body when valid. */
+/** What expect() returns for a response still 429 after the waits: nothing to judge it, or what depends on it, by. */
+const THROTTLED = Symbol('throttled');
+
 function expect(res: Res, op: string, status: number, statusRule: string, schema: SchemaName, schemaRule: string): unknown {
   if (res.status === 429) {
-    // Still throttled after the waits: nothing about this operation can be judged. The rules
-    // it would have judged stay unjudged (and fail as such), never blamed on a wrong status.
+    // Still throttled after the waits: nothing about this operation (or what builds on it) can
+    // be judged. Its rules stay unjudged (and fail as such), never blamed on a wrong status.
     log(`${op}: not judged: still throttled (429) after waiting Retry-After out`);
-    return undefined;
+    return THROTTLED;
   }
   rule(statusRule, res.status === status, `${op}: status ${res.status}, expected ${status}`);
   const ct = header(res, 'Content-Type') ?? '';
@@ -89,7 +96,9 @@ function smokePass(): void {
   const p = keyParams(ref as NonNullable<typeof ref>, 'smoke', 'text');
   const withName = (name: string) => ({ ...p, tags: { ...p.tags, name } });
 
-  const list = expect(withPacing(() => http.get(`${BASE}/templates?per_page=5`, withName('GET /v1/templates')), 'GET /v1/templates', log), 'GET /v1/templates', 200, 'status.200-success', 'TemplateList', 'envelope.collection') as { data: Array<{ id: string }> } | undefined;
+  const listed = expect(withPacing(() => http.get(`${BASE}/templates?per_page=5`, withName('GET /v1/templates')), 'GET /v1/templates', log), 'GET /v1/templates', 200, 'status.200-success', 'TemplateList', 'envelope.collection');
+  if (listed === THROTTLED) return; // everything below needs a template id
+  const list = listed as { data: Array<{ id: string }> } | undefined;
   const templates = list?.data ?? [];
   rule('ids.format', templates.every((t) => TEMPLATE_ID.test(t.id)), 'GET /v1/templates: a template id is malformed');
   const templateId = templates[0]?.id;
@@ -101,20 +110,21 @@ function smokePass(): void {
 
   const body = JSON.stringify({ template_id: templateId, expires_in_hours: 1 });
   const post = { ...withName('POST /v1/runs'), headers: { ...p.headers, 'Content-Type': 'application/json' } };
-  const run = expect(withPacing(() => http.post(`${BASE}/runs`, body, post), 'POST /v1/runs', log), 'POST /v1/runs', 201, 'status.201-created', 'Run', 'envelope.single-resource') as Record<string, unknown> | undefined;
+  const created = expect(withPacing(() => http.post(`${BASE}/runs`, body, post), 'POST /v1/runs', log), 'POST /v1/runs', 201, 'status.201-created', 'Run', 'envelope.single-resource');
+  const run = created === THROTTLED ? undefined : (created as Record<string, unknown> | undefined);
   if (run) {
     rule('ids.format', RUN_ID.test(String(run.id)), 'POST /v1/runs: the run id is malformed');
     const again = expect(withPacing(() => http.get(`${BASE}/runs/${String(run.id)}`, withName('GET /v1/runs/{id}')), 'GET /v1/runs/{id}', log), 'GET /v1/runs/{id}', 200, 'status.200-success', 'Run', 'envelope.single-resource');
-    rule('runs.create-read-consistent', JSON.stringify(again) === JSON.stringify(run), 'GET /v1/runs/{id} differs from the created run');
+    if (again !== THROTTLED) rule('runs.create-read-consistent', JSON.stringify(again) === JSON.stringify(run), 'GET /v1/runs/{id} differs from the created run');
   }
   expect(withPacing(() => http.get(`${BASE}/runs?per_page=5`, withName('GET /v1/runs')), 'GET /v1/runs', log), 'GET /v1/runs', 200, 'status.200-success', 'RunList', 'envelope.collection');
 
-  const missing = expect(withPacing(() => http.get(`${BASE}/runs/r-${crypto.randomUUID()}`, withName('GET /v1/runs/{id}')), 'GET /v1/runs/{unknown}', log), 'GET /v1/runs/{unknown}', 404, 'status.404-not-found', 'Error', 'errors.body-shape') as { error?: string } | undefined;
-  rule('status.404-not-found', missing?.error === 'run_not_found', `GET /v1/runs/{unknown}: error '${missing?.error}', expected 'run_not_found'`);
+  const missing = expect(withPacing(() => http.get(`${BASE}/runs/r-${crypto.randomUUID()}`, withName('GET /v1/runs/{id}')), 'GET /v1/runs/{unknown}', log), 'GET /v1/runs/{unknown}', 404, 'status.404-not-found', 'Error', 'errors.body-shape') as { error?: string } | undefined | typeof THROTTLED;
+  if (missing !== THROTTLED) rule('status.404-not-found', missing?.error === 'run_not_found', `GET /v1/runs/{unknown}: error '${missing?.error}', expected 'run_not_found'`);
 
   const anon = { ...withName('GET /v1/templates'), headers: {}, tags: { key: 'none', name: 'GET /v1/templates' } };
-  const unauth = expect(withPacing(() => http.get(`${BASE}/templates`, anon), 'GET /v1/templates without a key', log), 'GET /v1/templates without a key', 401, 'status.401-unauthorized', 'Error', 'errors.body-shape') as { error?: string } | undefined;
-  rule('status.401-unauthorized', unauth?.error === 'unauthorized', `no key: error '${unauth?.error}', expected 'unauthorized'`);
+  const unauth = expect(withPacing(() => http.get(`${BASE}/templates`, anon), 'GET /v1/templates without a key', log), 'GET /v1/templates without a key', 401, 'status.401-unauthorized', 'Error', 'errors.body-shape') as { error?: string } | undefined | typeof THROTTLED;
+  if (unauth !== THROTTLED) rule('status.401-unauthorized', unauth?.error === 'unauthorized', `no key: error '${unauth?.error}', expected 'unauthorized'`);
 }
 
 export function handleSummary(raw: unknown): Record<string, string> {

@@ -78,7 +78,9 @@ export function judgeIsolation(input: IsolationInput, opts: IsolationOptions): V
       leaks: 0,
       busy429s: 0,
     };
-    const withRt = (input.bystanders[rawRole] ?? []).filter((o) => o.status >= 100 && Number.isFinite(o.t));
+    // Every request with a send time, errors included: a request that timed out may still have
+    // reached the server (its rt is when the client gave up).
+    const withRt = (input.bystanders[rawRole] ?? []).filter((o) => Number.isFinite(o.t));
     const timed = withRt.length > 0 && withRt.every((o) => typeof o.rt === 'number' && Number.isFinite(o.rt));
     for (const t of b.rejected) {
       // Send times only: own requests in (t - W, t], this one included, against the quiet bound.
@@ -87,6 +89,8 @@ export function judgeIsolation(input: IsolationInput, opts: IsolationOptions): V
       // a correct per-key limiter rejects only after `limit` accepted arrivals there. Delays of
       // any size (a stalled network, a stalled load generator) cannot turn that into a false alarm.
       const possible = timed ? possibleArrivals(withRt, t, W) : 0;
+      // `possible` counts this request too: the others are possible - 1, and a leak needs fewer
+      // than limit - 1 of them (one request of slack for a limiter counting its boundary inclusively).
       const leak = timed ? possible - 1 < opts.limit - 1 : upperBound(b.sent, t) - upperBound(b.sent, t - W) <= quietMax;
       if (leak) {
         result.maxOwnBeforeLeak = Math.max(result.maxOwnBeforeLeak ?? 0, possible);

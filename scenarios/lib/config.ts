@@ -56,6 +56,7 @@ export const SECRET_NAMES: ReadonlyArray<readonly [string, string]> = [
   ['exhausted', 'RUNDUN_API_KEY_EXHAUSTED'],
   ['revoked', 'RUNDUN_API_KEY_REVOKED'],
   ['spread', 'RUNDUN_API_KEY_SPREAD'],
+  // One secret per pool key: pool_0, pool_1, … (see env.ts).
   ['pool', 'RUNDUN_API_KEYS'],
 ];
 

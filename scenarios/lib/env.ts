@@ -5,19 +5,39 @@
 // Keys from k6's secret source (recommended for staging): `RUNDUN_SECRETS=yes` with
 // `k6 run --secret-source=file=keys.secret …`, lines `name=value`. k6 then redacts those values
 // from its own log output too (`--http-debug` included), which __ENV values never are. Names
-// are the key roles (SECRET_NAMES); `pool` is a comma-separated list. A secret overrides the
-// environment variable of the same role; __ENV keeps working without RUNDUN_SECRETS.
+// are the key roles (SECRET_NAMES); the pool is `pool_0`, `pool_1`, … one key per secret, because
+// k6 redacts a secret's exact value only: a comma-separated list would leave each key, as sent in
+// its Authorization header, unredacted. Values are taken as they are (not trimmed) for the same
+// reason. A secret overrides the environment variable of the same role; __ENV keeps working
+// without RUNDUN_SECRETS.
 import secrets from 'k6/secrets';
 import { readConfig, secretsWanted, SECRET_NAMES, type RundunConfig } from './config';
+
+const MAX_POOL_SECRETS = 256;
+
+async function secret(name: string): Promise<string | undefined> {
+  try {
+    const v = await secrets.get(name);
+    return typeof v === 'string' && v !== '' ? v : undefined;
+  } catch {
+    return undefined; // not in the secret source: the role stays unset (or comes from __ENV)
+  }
+}
 
 async function fromSecretSource(): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const [name, variable] of SECRET_NAMES) {
-    try {
-      const v = await secrets.get(name);
-      if (typeof v === 'string' && v.trim() !== '') out[variable] = v.trim();
-    } catch {
-      // Not in the secret source: the role stays unset (or comes from __ENV).
+    if (name === 'pool') {
+      const pool: string[] = [];
+      for (let i = 0; i < MAX_POOL_SECRETS; i++) {
+        const v = await secret(`pool_${i}`);
+        if (v === undefined) break;
+        pool.push(v);
+      }
+      if (pool.length > 0) out[variable] = pool.join(',');
+    } else {
+      const v = await secret(name);
+      if (v !== undefined) out[variable] = v;
     }
   }
   return out;

@@ -15,6 +15,7 @@ import type { K6SummaryData } from '../../lib/k6-summary';
 import type { RundunConfig } from './config';
 import { keyParams, makeLogger, recordRule } from './k6';
 import { thisInstance } from './instance';
+import { withPacing } from './unprovoked-429';
 import type { LoadPlan, Op } from './plan-load';
 import { metricValue, summaryFiles } from './summary';
 import { sampled } from './verdicts';
@@ -54,8 +55,9 @@ export function createLoad(cfg: RundunConfig, plan: LoadPlan): Load {
   const plateauDuration = plan.plateaus.map((_, i) => new Trend(`plateau_${i + 1}_duration`, true));
   const plateauFailed = plan.plateaus.map((_, i) => new Rate(`plateau_${i + 1}_failed`));
   const throttled = new Counter('throttled_requests');
-  // The share of the stated rates this instance carries (k6 scales arrival rates by the
-  // execution segment); handleSummary judges the stages against that share. 1 when not split.
+  // The share of the stated rates this instance carries; handleSummary judges the stages against
+  // it (1 when not split). Not the segment's length: k6 re-segments an arrival-rate executor on
+  // its maxVUs (GetNewExecutionTupleFromValue), so the share is that tuple's.
   const instanceShare = new Gauge('rundun_instance_share');
   let sharePublished = false;
   const throttledTags = { rule: RULES.keyPoolSufficient };
@@ -101,7 +103,8 @@ export function createLoad(cfg: RundunConfig, plan: LoadPlan): Load {
   return {
     setup(): MixData {
       const first = plan.pool[0] as NonNullable<(typeof plan.pool)[number]>;
-      const res = http.get(`${base}/templates?per_page=100`, keyParams(first, 'GET /v1/templates (setup)', 'text'));
+      // An earlier run may have left this key throttled: wait that out, it is not this run's to judge.
+      const res = withPacing(() => http.get(`${base}/templates?per_page=100`, keyParams(first, 'GET /v1/templates (setup)', 'text')), 'setup: GET /v1/templates', log);
       let ids: string[] = [];
       try {
         ids = ((JSON.parse(String(res.body)) as { data: Array<{ id: string }> }).data ?? []).map((t) => t.id);
@@ -117,7 +120,7 @@ export function createLoad(cfg: RundunConfig, plan: LoadPlan): Load {
 
     iteration(data: MixData): void {
       if (!sharePublished) {
-        instanceShare.add(thisInstance().fraction);
+        instanceShare.add(thisInstance().withValue(plan.vus.maxVUs)?.fraction ?? 0);
         sharePublished = true;
       }
       const n = exec.scenario.iterationInTest;

@@ -171,7 +171,7 @@ export function planLoad(cfg: RundunConfig, kind: LoadKind): LoadPlan {
       http_req_failed: [`rate<${slo.errorRate}`],
       dropped_iterations: ['count==0'],
       [`throttled_requests{rule:${RULES.keyPoolSufficient}}`]: ['count==0'],
-      ...ruleThresholds([RULES.keyPoolSufficient]),
+      ...ruleThresholds([RULES.keyPoolSufficient], 'rate==1', false),
     },
     summaryTrendStats: SUMMARY_TREND_STATS,
     setupTimeout: '60s',

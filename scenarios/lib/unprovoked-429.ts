@@ -8,6 +8,7 @@ import { sleep } from 'k6';
 import type { RefinedResponse, ResponseType } from 'k6/http';
 import { Counter, Trend } from 'k6/metrics';
 import { parseRetryAfter } from '../../lib/retry-after';
+import { delay } from './drive';
 import { header, type Logger } from './k6';
 
 export interface PacingPolicy {
@@ -56,7 +57,6 @@ export function withPacing(request: () => Res, what: string, log: Logger, policy
   return res;
 }
 
-const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, ms)));
 
 /**
  * Before a phase that must start from an unthrottled key: one probe; while it is answered 429,

@@ -60,7 +60,8 @@ describe("keys from k6's secret source", () => {
     const dir = mkdtempSync(join(tmpdir(), 'rundun-secrets-'));
     try {
       const f = target.fixtures;
-      const secretSource = { primary: f.keys.primary, secondary: f.keys.secondary, other_org: f.keys.other_org, ratelimit: f.keys.ratelimit, pool: f.pool.join(',') };
+      const secretSource: Record<string, string> = { primary: f.keys.primary, secondary: f.keys.secondary, other_org: f.keys.other_org, ratelimit: f.keys.ratelimit };
+      f.pool.forEach((k, i) => (secretSource[`pool_${i}`] = k));
       const env = { RUNDUN_BASE_URL: f.baseUrl, RUNDUN_SECRETS: 'yes', RUNDUN_RATE_LIMIT: '10/500ms', RUNDUN_REPORT_DIR: dir, RUNDUN_UNDER_DURATION: '1500ms', RUNDUN_OVER_DURATION: '3s' };
       for (const scenario of ['smoke', 'rate-limit']) {
         const r = await run(await bundle(scenario), env, { timeoutMs: 120_000, secretSource });

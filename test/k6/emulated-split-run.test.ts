@@ -113,7 +113,7 @@ describe('a split key-isolation run', () => {
 
 describe('a split capacity run', () => {
   it('over 2 instances: each carries half of every stage and is judged against that half; the knee holds on both', async () => {
-    const s = await splitRun('capacity', 2, { variant: 'clean' }, { RUNDUN_STAGES: '10,20', RUNDUN_STAGE_DURATION: '2s', RUNDUN_RAMP_DURATION: '500ms', RUNDUN_RATE_LIMIT: '10/500ms' });
+    const s = await splitRun('capacity', 2, { variant: 'clean' }, { RUNDUN_STAGES: '20,40', RUNDUN_STAGE_DURATION: '3s', RUNDUN_RAMP_DURATION: '500ms', RUNDUN_RATE_LIMIT: '10/500ms' });
     const log = describeRuns(s);
     expect(s.runs.map((r) => r.exitCode), log).toEqual([0, 0]);
     for (const r of s.runs) {

@@ -238,6 +238,16 @@ describe('merged verdicts: every threshold re-evaluated on the combined values',
     expect(m.text).toContain('PASS');
   });
 
+  it('verdict accounts empty on EVERY instance: the merged run judged nothing, and fails saying so', () => {
+    const idle = () => instance('rate-limit', { rundun_vus_finished: rate(0, 0, { 'rate>=0.5': true }), 'checks{rule:a}': rate(0, 0, { 'rate==1': true }) });
+    const m = mergeScenario(inputs(idle(), idle()), NOW);
+    expect(m.pass).toBe(false);
+    expect(m.text).toMatch(/FAIL no instance ran a VU owing a verdict/);
+    // One instance that judged is enough: the keyless one beside it passes.
+    const busy = instance('rate-limit', { rundun_vus_finished: rate(1, 1, { 'rate>=0.5': true }), 'checks{rule:a}': rate(3, 0, { 'rate==1': true }) });
+    expect(mergeScenario(inputs(idle(), busy), NOW).pass).toBe(true);
+  });
+
   it('the conservative bound is named in the text line, the JSON notes and the JUnit properties', () => {
     const m = mergeScenario(
       inputs(
