@@ -32,6 +32,7 @@
 // they become one threshold on the summed requirement (instances without it require 0), listed in
 // `merge.sizedPerInstance`. Identical numbers are judged as written, on the summed count (what one
 // unsegmented run with those options would judge).
+import { findKnee, type KneeResult, type Slo, type StageObservation } from './capacity';
 import { fmtNumber, xmlEscape, type K6Check, type K6MetricSummary, type ThresholdResult } from './k6-summary';
 import { compare, parseThresholdExpression, parseThresholdKey, type ThresholdExpression, type ThresholdOp } from './k6-thresholds';
 import { redactSecrets } from './redact';
@@ -595,6 +596,11 @@ export function mergeScenario(inputs: InstanceInput[], now = new Date()): Merged
     if (t.merge.missingFrom) notes.push(`${t.key} ${t.expression}: not defined in ${t.merge.missingFrom.join(', ')}`);
     if (t.merge.metricMissingFrom) notes.push(`${t.key}: metric absent from ${t.merge.metricMissingFrom.join(', ')}`);
   }
+  const knee = mergedKnee(inputs);
+  if (knee) {
+    notes.push(`knee (recomputed on the summed stages; p95 on the upper bound, the highest instance's): ${knee.summary}`);
+    for (const st of knee.stages) notes.push(`  stage ${st.index + 1} at ${st.targetRps} rps: ${st.held ? 'held' : 'broke'}: ${st.reason}`);
+  }
   inputs.forEach((i, k) => {
     for (const note of i.summary.notes ?? []) if (typeof note === 'string') notes.push(`[instance ${k + 1}] ${note}`);
   });
@@ -608,7 +614,10 @@ export function mergeScenario(inputs: InstanceInput[], now = new Date()): Merged
     thresholds,
     checks: mergeChecks(inputs),
     notes,
-    details: { instances: inputs.map((i) => ({ file: i.file, pass: i.summary.pass ?? null, details: i.summary.details ?? {} })) },
+    details: {
+      ...(knee ? { knee: knee.knee === null ? null : knee.knee + 1, kneeRps: knee.kneeRps, stages: knee.stages, p95Bound: knee.p95Bound } : {}),
+      instances: inputs.map((i) => ({ file: i.file, pass: i.summary.pass ?? null, details: i.summary.details ?? {} })),
+    },
     testRunDurationMs,
     metrics,
     merged: {
@@ -629,6 +638,7 @@ export function mergeScenario(inputs: InstanceInput[], now = new Date()): Merged
     `rundun merge ${scenario}: ${pass ? 'PASS' : 'FAIL'} over ${inputs.length} instance${inputs.length === 1 ? '' : 's'} (${thresholds.length} thresholds, ${crossed.length} crossed${extras.length ? `; ${extras.join('; ')}` : ''})`,
   ];
   if (thresholds.length === 0) lines.push('  (no thresholds defined: nothing was judged)');
+  if (knee) lines.push(`  knee: ${knee.summary}`);
   if (judgedNothing) lines.push('  FAIL no instance ran a VU owing a verdict: the merged run judged nothing (were all the instances\' summaries given?)');
   for (const t of crossed) lines.push(`  FAIL ${t.key} ${t.expression}  [${describe(t)}; ${t.merge.method}]`);
 
@@ -640,6 +650,44 @@ export function mergeScenario(inputs: InstanceInput[], now = new Date()): Merged
     junitXml: redactSecrets(junit(scenario, thresholds, seconds, timestamp, files)),
     text: redactSecrets(`${lines.join('\n')}\n`),
   };
+}
+
+interface StageDetail {
+  targetRps?: unknown;
+  seconds?: unknown;
+  requests?: unknown;
+  p95Ms?: unknown;
+  errorRate?: unknown;
+}
+
+/**
+ * capacity: the knee recomputed on the summed stages, never taken from one instance. Targets
+ * and requests are summed (each instance was judged against its share); errors are weighted by
+ * requests; a p95 cannot be merged exactly, so the highest instance p95 is used (an upper bound:
+ * if every instance held the SLO below it, the whole run did). Null when the inputs carry no
+ * stages (other scenarios, or summaries too old to have them).
+ */
+export function mergedKnee(inputs: InstanceInput[]): (KneeResult & { p95Bound: 'upper' }) | null {
+  const perInstance = inputs.map((i) => (i.summary.details as { stages?: StageDetail[]; slo?: Slo } | undefined) ?? {});
+  const slo = perInstance.find((d) => d.slo)?.slo;
+  const lists = perInstance.map((d) => d.stages).filter((x): x is StageDetail[] => Array.isArray(x));
+  if (!slo || lists.length !== inputs.length || lists.length === 0) return null;
+  const n = Math.min(...lists.map((l) => l.length));
+  const stages: StageObservation[] = [];
+  for (let k = 0; k < n; k++) {
+    const parts = lists.map((l) => l[k] as StageDetail);
+    const requests = parts.reduce((a, p) => a + (num(p.requests) ?? 0), 0);
+    const errors = parts.reduce((a, p) => a + (num(p.errorRate) ?? 0) * (num(p.requests) ?? 0), 0);
+    const p95s = parts.map((p) => num(p.p95Ms)).filter((v): v is number => v !== undefined);
+    stages.push({
+      targetRps: parts.reduce((a, p) => a + (num(p.targetRps) ?? 0), 0),
+      seconds: num(parts[0]?.seconds) ?? 0,
+      requests,
+      ...(p95s.length > 0 ? { p95Ms: Math.max(...p95s) } : {}),
+      errorRate: requests > 0 ? errors / requests : 0,
+    });
+  }
+  return { ...findKnee(stages, slo), p95Bound: 'upper' };
 }
 
 /** Groups instance summaries by scenario (in first-seen order) and merges each group. */

@@ -121,5 +121,10 @@ describe('a split capacity run', () => {
       expect(r.summaryFiles?.stdout, log).toMatch(/knee: all 2 stages held the SLO/);
     }
     expect(s.merged.pass, log).toBe(true);
+    // The knee is recomputed on the summed stages: the stated rates again, not one instance's half.
+    const details = (s.merged.report as { details: { kneeRps?: number; stages?: Array<{ targetRps: number; requests: number }> } }).details;
+    expect(details.stages?.map((x) => x.targetRps), log).toEqual([20, 40]);
+    expect(details.kneeRps, log).toBe(40);
+    expect(s.merged.text).toMatch(/knee: all 2 stages held the SLO/);
   });
 });

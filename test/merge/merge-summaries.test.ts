@@ -403,3 +403,26 @@ describe("recorded real-k6 summaries: the merge reproduces k6's own verdicts", (
     }
   });
 });
+
+describe('capacity: the knee recomputed on the summed stages', () => {
+  const slo = { p95Ms: 300, errorRate: 0.01 };
+  const withStages = (stages: Array<{ targetRps: number; requests: number; p95Ms: number; errorRate: number }>) => {
+    return instance('capacity', { http_reqs: counter(1, { 'count>=0': true }) }, { details: { slo, stages: stages.map((x) => ({ ...x, seconds: 10 })) } });
+  };
+  it('a stage each instance held on its own share, but the whole run did not deliver, breaks', () => {
+    // Stage 2: instance a delivered its 50 rps × 10 s; instance b only 300 of its 500 requests.
+    const a = withStages([{ targetRps: 10, requests: 100, p95Ms: 50, errorRate: 0 }, { targetRps: 50, requests: 500, p95Ms: 80, errorRate: 0 }]);
+    const b = withStages([{ targetRps: 10, requests: 100, p95Ms: 60, errorRate: 0 }, { targetRps: 50, requests: 300, p95Ms: 90, errorRate: 0 }]);
+    const m = mergeScenario(inputs(a, b), NOW);
+    const d = m.report.details as { kneeRps: number | null; stages: Array<{ targetRps: number; held: boolean }> };
+    expect(d.stages.map((x) => [x.targetRps, x.held])).toEqual([[20, true], [100, false]]);
+    expect(d.kneeRps).toBe(20);
+  });
+  it('judges the p95 on the highest instance p95 (upper bound)', () => {
+    const a = withStages([{ targetRps: 10, requests: 100, p95Ms: 100, errorRate: 0 }]);
+    const b = withStages([{ targetRps: 10, requests: 100, p95Ms: 350, errorRate: 0 }]);
+    const d = mergeScenario(inputs(a, b), NOW).report.details as { stages: Array<{ held: boolean; p95Ms: number }>; p95Bound: string };
+    expect(d.stages[0]).toMatchObject({ held: false, p95Ms: 350 });
+    expect(d.p95Bound).toBe('upper');
+  });
+});
