@@ -80,3 +80,32 @@ describe("keys from k6's secret source", () => {
     }
   });
 });
+
+describe('a key still throttled after every wait', () => {
+  it('smoke reports its rules as not judged, never as a wrong status, and fails', async () => {
+    // A target that answers every request 429 with Retry-After: 1 (someone else keeps the key busy).
+    const { createServer } = await import('node:http');
+    const server = createServer((_req, res) => {
+      res.writeHead(429, { 'Content-Type': 'application/json', 'Retry-After': '1' });
+      res.end(JSON.stringify({ error: 'rate_limited', message: 'Too many requests.' }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const addr = server.address() as { port: number };
+    const dir = mkdtempSync(join(tmpdir(), 'rundun-b2b-'));
+    try {
+      const key = `rdk_live_${'q'.repeat(32)}`;
+      const r = await run(await bundle('smoke'), { RUNDUN_BASE_URL: `http://127.0.0.1:${addr.port}/v1`, RUNDUN_API_KEY: key, RUNDUN_REPORT_DIR: dir }, { timeoutMs: 120_000 });
+      const log = r.logs.map((l) => l.message).join('\n');
+      expect(r.exitCode, log).toBe(99);
+      expect(log).toMatch(/GET \/v1\/templates: not judged: still throttled \(429\) after waiting Retry-After out/);
+      expect(log).toMatch(/status\.200-success: FAILED: not judged/);
+      expect(log).not.toMatch(/expected 200|no template to continue with/);
+      expect(r.samples.filter((x) => x.metric === 'pacing_429s').length).toBe(3);
+      expect(JSON.stringify(r.logs).includes(key.slice(-12))).toBe(false);
+    } finally {
+      server.close();
+      server.closeAllConnections();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
