@@ -166,6 +166,7 @@ describe('judgeWindowedAcceptance: inconclusive data and bad input', () => {
     { name: 'only network errors', obs: flood(10, 10, () => 0), exp: { limit: 10, windowMs: 1000 }, reason: /10 network errors/ },
     { name: 'a NaN time', obs: [{ t: Number.NaN, status: 200 }, ...flood(100, 10, () => 200)], exp: { limit: 10, windowMs: 1000 }, reason: /harness bug/ },
     { name: 'phase too short', obs: flood(300, 10, (i) => (i % 100 < 10 ? 200 : 429)), exp: { limit: 10, windowMs: 1000 }, reason: /spans 3 windows, need at least 5/ },
+    { name: 'phase 2.5 % short of 5 windows', obs: flood(300, 16.3, (i) => (i % 60 < 10 ? 200 : 429)), exp: { limit: 10, windowMs: 1000 }, reason: /spans 4\.9 windows, need at least 5/ },
     { name: 'offered load below 1.5× the limit', obs: flood(120, 100, () => 200), exp: { limit: 10, windowMs: 1000 }, reason: /inconclusive: offered 10(\.\d)? per window, need at least 1\.5 × limit/ },
     { name: 'zero limit', obs: flood(10, 10, () => 200), exp: { limit: 0, windowMs: 1000 }, reason: /invalid expectation/ },
     { name: 'negative window', obs: flood(10, 10, () => 200), exp: { limit: 5, windowMs: -1 }, reason: /invalid expectation/ },
@@ -218,6 +219,7 @@ describe('estimateLimit', () => {
     { name: 'all 429', obs: steady(() => false), ok: false, reason: /all 300 requests got 429/ },
     { name: 'too short', obs: steady(() => true).slice(0, 50), ok: false, reason: /need at least 3/ },
     { name: 'no data', obs: [], ok: false, reason: /no request got a response/ },
+    { name: 'a phase of exactly 3 windows (91 sends 33 ms apart)', obs: steady((i) => i % 30 < 10).slice(0, 91), ok: true, reason: /about 1\d(\.\d)? accepted per 1000 ms/ },
     { name: 'steady 10 of 30', obs: steady((i) => i % 30 < 10), ok: true, reason: /about 10(\.\d)? accepted per 1000 ms/ },
   ])('$name', ({ obs, ok, reason }) => {
     const est = estimateLimit(obs, 1000);
@@ -254,5 +256,24 @@ describe('judgeWindowedAcceptance: forward jitter beyond the tolerance (jitterMs
   });
   it('refuses a negative jitterMs', () => {
     expect(judgeWindowedAcceptance([{ t: 0, status: 200 }], { limit: 1, windowMs: 1000, jitterMs: -1 }).reason).toMatch(/jitterMs/);
+  });
+});
+
+describe('judgeWindowedAcceptance: a phase planned at exactly the minimum span', () => {
+  // 300 sends at 60/s over 5 windows, limit 20: the phase started `lateMs` late and caught up,
+  // so its last send is on time and its span is short by lateMs.
+  const last = (299 * 1000) / 60;
+  const phase = (lateMs: number): Observation[] =>
+    Array.from({ length: 300 }, (_, i) => ({ t: lateMs + (i * (last - lateMs)) / 299, status: i % 60 < 20 ? 200 : 429 }));
+  it.each([
+    { lateMs: 0, conclusive: true },
+    { lateMs: 17, conclusive: true }, // the CI flake: 4.99 windows
+    { lateMs: 80, conclusive: true },
+    { lateMs: 200, conclusive: false },
+  ])('phase started $lateMs ms late: conclusive $conclusive', ({ lateMs, conclusive }) => {
+    const v = judgeWindowedAcceptance(phase(lateMs), { limit: 20, windowMs: 1000 });
+    if (conclusive) expect(v.reason).not.toMatch(/inconclusive/);
+    else expect(v.reason).toMatch(/inconclusive: the phase spans 4\.\d+ windows, need at least 5/);
+    if (conclusive) expect(v.ok, v.reason).toBe(true);
   });
 });
