@@ -14,6 +14,19 @@ export interface Rule {
   check: string;
   assumption?: string;
   fixture?: string;
+  /** Short name: the k6 check name and the report's one-line title. */
+  label?: string;
+  /** Who judges it (see schemas/contract.schema.json). */
+  judges?: RuleJudges;
+  /** Simulator faults that break it (simulator/faults.ts). */
+  breakers?: string[];
+}
+export type K6ScenarioName = 'smoke' | 'rate-limit' | 'retry-after' | 'key-isolation' | 'capacity' | 'soak' | 'spike';
+export interface RuleJudges {
+  probes?: string[];
+  passive?: true;
+  k6?: K6ScenarioName[];
+  harness?: string;
 }
 export interface Parameter {
   value: number;
@@ -25,6 +38,8 @@ export interface Operation {
   method: string;
   path: string;
   statuses: number[];
+  /** What a successful call answers, and the rule its schema check reports under. */
+  success: { status: number; schema: string; rule: string };
 }
 export interface Contract {
   title: string;
