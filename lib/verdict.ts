@@ -15,7 +15,8 @@ export const RULES = {
   keyPoolSufficient: 'load.key-pool-sufficient',
 } as const;
 
-export type RuleId = (typeof RULES)[keyof typeof RULES];
+export type { RuleId } from './contract';
+import type { RuleId } from './contract';
 
 export interface Verdict<D = Record<string, unknown>> {
   ok: boolean;

@@ -10,6 +10,7 @@ import { header, keyParams, makeLogger, owe, recordRule } from './lib/k6';
 import { DEFAULT_PACING, withPacing as pace } from './lib/unprovoked-429';
 import { ruleThresholds, SUMMARY_TREND_STATS, type K6Options } from './lib/options';
 import { summaryFromRaw } from './lib/summary';
+import type { RuleId } from '../lib/contract';
 
 // At most 7 requests × 3 waits × 20 s of pacing: within maxDuration (10 m) with room to spare.
 const SMOKE_PACING = { ...DEFAULT_PACING, maxWaitMs: 20_000 };
@@ -17,7 +18,7 @@ const withPacing: typeof pace = (request, what, logger) => pace(request, what, l
 
 const ref = pickKeys(config, ['primary'], 1)[0];
 if (!ref) throw new ConfigError('smoke needs RUNDUN_API_KEY (or a fixtures file)');
-const RULES_CHECKED = [
+const RULES_CHECKED: RuleId[] = [
   'status.200-success',
   'status.201-created',
   'status.401-unauthorized',

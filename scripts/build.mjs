@@ -1,6 +1,7 @@
 // One build for the whole project, in three steps:
 //   1. lib/generated/validators.js: ajv standalone validators, generated from schemas/ (one ES
-//      module used by Node code and k6 bundles alike).
+//      module used by Node code and k6 bundles alike), and lib/generated/rule-ids.ts, the
+//      RuleId union of the contract's rule ids.
 //   2. build/: the Node entry points (simulator CLI, main job, benchmarks) bundled with esbuild,
 //      because Node 20 cannot run TypeScript by itself. npm packages stay external.
 //   3. dist/<scenario>.js: one k6 bundle per scenarios/*.ts entry.
@@ -9,6 +10,7 @@ import { readdirSync, existsSync, rmSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildValidators } from './build-validators.mjs';
+import { buildRuleIds } from './build-rule-ids.mjs';
 import { k6BundleOptions } from './k6-bundle-options.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -22,6 +24,7 @@ const tsEntries = (dir) =>
 async function main() {
   const started = Date.now();
   await buildValidators(root);
+  buildRuleIds(root);
 
   const nodeEntries = [...tsEntries('scripts'), 'simulator/cli.ts'].filter((f) => existsSync(join(root, f)));
   rmSync(join(root, 'build'), { recursive: true, force: true });

@@ -5,6 +5,8 @@
 // bug (edge, auth, router, handler, store, serializer); everything else stays correct.
 // FailNext, below, is the one admin-driven fault: the next N /v1 requests answer 500.
 
+import type { RuleId } from '../lib/contract';
+
 export type FaultFamily = 'versioning' | 'auth' | 'org' | 'ratelimit' | 'json' | 'envelope' | 'errors' | 'status' | 'pagination' | 'runs' | 'load';
 
 export interface FaultSpec {
@@ -12,7 +14,7 @@ export interface FaultSpec {
   readonly name: string;
   readonly family: FaultFamily;
   /** The contract rule id the fault is designed to break. */
-  readonly breaks: string;
+  readonly breaks: RuleId;
   /** One line. */
   readonly description: string;
   /** Only a load test can see it (the conformance suite is not expected to). */

@@ -6,9 +6,10 @@ import { parseRetryAfter, judgeRetryAfter } from '../../lib/retry-after';
 import type { ResolvedContract } from '../../lib/contract';
 import type { Exchange } from './exchange';
 import { operationOf, SUCCESS_SCHEMA, TABLE_STATUSES } from './operations';
+import type { RuleId } from '../../lib/contract';
 
 export interface PassiveCheck {
-  rule: string;
+  rule: RuleId;
   applies(ex: Exchange): boolean;
   check(ex: Exchange, c: ResolvedContract): string | null;
 }

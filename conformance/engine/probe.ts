@@ -11,9 +11,10 @@ import { describeExchange, toEvidence, type Evidence, type Exchange } from './ex
 import { passiveChecks, driftOf } from './passive';
 import { operationOf } from './operations';
 import type { SimControl } from './sim-control';
+import type { RuleId } from '../../lib/contract';
 
 export interface Outcome {
-  rule: string;
+  rule: RuleId;
   ok: boolean;
   message: string;
   evidence: Evidence[];
@@ -24,7 +25,7 @@ export interface Probe {
   title: string;
   family: string;
   /** Rules this probe checks actively (the passive rules are checked on every exchange). */
-  rules: string[];
+  rules: RuleId[];
   /** Cells of the operation × status matrix this probe verifies. */
   covers?: Array<[operation: string, status: number]>;
   run(ctx: ProbeContext): Promise<void>;
@@ -45,7 +46,7 @@ export interface ProbeResult {
   probe: string;
   title: string;
   family: string;
-  rules: string[];
+  rules: RuleId[];
   status: ProbeStatus;
   reason?: string; // skip reason, or the first failure
   outcomes: Outcome[];
@@ -122,13 +123,13 @@ export class ProbeContext {
   }
 
   /** Records a verdict for a rule. Returns ok so callers can branch. */
-  check(rule: string, ok: boolean, message: string, exchanges: Exchange[] = []): boolean {
+  check(rule: RuleId, ok: boolean, message: string, exchanges: Exchange[] = []): boolean {
     this.record(rule, ok, message, exchanges);
     return ok;
   }
 
   /** Status must be one of `expected`; otherwise fail `rule` and stop the probe. */
-  expectStatus(rule: string, ex: Exchange, expected: number | number[], what = ''): void {
+  expectStatus(rule: RuleId, ex: Exchange, expected: number | number[], what = ''): void {
     const list = Array.isArray(expected) ? expected : [expected];
     const ok = list.includes(ex.status);
     const msg = ok
@@ -139,7 +140,7 @@ export class ProbeContext {
   }
 
   /** The error body's code must be `code` (status checked separately). */
-  expectErrorCode(rule: string, ex: Exchange, code: string | string[]): void {
+  expectErrorCode(rule: RuleId, ex: Exchange, code: string | string[]): void {
     const codes = Array.isArray(code) ? code : [code];
     const got = (ex.json as { error?: unknown } | undefined)?.error;
     const ok = typeof got === 'string' && codes.includes(got);
@@ -147,7 +148,7 @@ export class ProbeContext {
   }
 
   /** Body must match a schema; returns the typed body or stops the probe. */
-  expectBody<T>(rule: string, ex: Exchange, schema: SchemaName): T {
+  expectBody<T>(rule: RuleId, ex: Exchange, schema: SchemaName): T {
     if (ex.jsonError !== undefined) {
       const msg = `expected a ${schema} body, got non-JSON (${ex.jsonError}) — ${describeExchange(ex)}`;
       this.record(rule, false, msg, [ex]);
@@ -163,12 +164,12 @@ export class ProbeContext {
   }
 
   /** Fails `rule` and stops the probe. */
-  fail(rule: string, message: string, exchanges: Exchange[] = []): never {
+  fail(rule: RuleId, message: string, exchanges: Exchange[] = []): never {
     this.record(rule, false, message, exchanges);
     throw new StopProbe(message);
   }
 
-  private record(rule: string, ok: boolean, message: string, exchanges: Exchange[]): void {
+  private record(rule: RuleId, ok: boolean, message: string, exchanges: Exchange[]): void {
     ruleById(rule); // unknown ids are programming errors: fail loudly
     if (this.env.contract.skipped[rule]) return;
     for (const ex of exchanges) {

@@ -4,9 +4,10 @@ import { appendFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ProbeResult } from './probe';
 import type { Evidence } from './exchange';
+import type { RuleId } from '../../lib/contract';
 
 export type RunEvent =
-  | { kind: 'started'; probe: string; title: string; family: string; rules: string[] }
+  | { kind: 'started'; probe: string; title: string; family: string; rules: RuleId[] }
   | { kind: 'probe'; result: ProbeResult }
   | { kind: 'waited-out-429'; probe: string; waitMs: number; evidence: Evidence };
 

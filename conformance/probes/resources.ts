@@ -3,6 +3,7 @@
 import type { Probe, ProbeContext } from '../engine/probe';
 import type { Exchange } from '../engine/exchange';
 import { createRun, someTemplateId, unknownId, walkPages, type Page, type Run, type Template } from './helpers';
+import type { RuleId } from '../../lib/contract';
 
 const HOUR_MS = 3_600_000;
 
@@ -159,7 +160,7 @@ export const resourceProbes: Probe[] = [
     async run(ctx) {
       const t = await someTemplateId(ctx);
       const { expiresInHoursMin: min, expiresInHoursMax: max } = ctx.params;
-      const cases: Array<[string, unknown, string]> = [
+      const cases: Array<[string, unknown, RuleId]> = [
         ['template_id a number', { template_id: 123, expires_in_hours: 24 }, 'status.422-validation'],
         ['template_id not a t- id', { template_id: 'abc', expires_in_hours: 24 }, 'status.422-validation'],
         ['expires_in_hours a string', { template_id: t, expires_in_hours: '24' }, 'status.422-validation'],

@@ -1,5 +1,6 @@
 // Pieces of k6 options shared by the scenario plans. Pure (types only from k6).
 import type { Options } from 'k6/options';
+import type { RuleId } from '../../lib/contract';
 
 /**
  * The k6 options a scenario exports. Deliberately no `localIPs`: k6 reads local addresses only
@@ -35,7 +36,7 @@ export const VUS_FINISHED_METRIC = 'rundun_vus_finished';
 export const VUS_FINISHED_THRESHOLD = 'rate>=0.5';
 
 /** The threshold that turns a contract rule's checks into a verdict: every check passed. */
-export function ruleThresholdKey(rule: string): string {
+export function ruleThresholdKey(rule: RuleId): string {
   return `checks{rule:${rule}}`;
 }
 
@@ -43,7 +44,7 @@ export function ruleThresholdKey(rule: string): string {
  * Per rule: its checks must satisfy `expression` (default: all passed); plus (with `accounts`)
  * the settle-up threshold that fails a run in which a VU owing verdicts did not finish.
  */
-export function ruleThresholds(rules: readonly string[], expression = 'rate==1', accounts = true): Thresholds {
+export function ruleThresholds(rules: readonly RuleId[], expression = 'rate==1', accounts = true): Thresholds {
   // `accounts: false` where no VU owes a verdict (the load scenarios judge their one rule in
   // setup): an accounts threshold nobody feeds would only ever be empty.
   const t: Thresholds = accounts ? { [VUS_FINISHED_METRIC]: [VUS_FINISHED_THRESHOLD] } : {};

@@ -16,6 +16,7 @@ import { ConfigError, duration, fraction, k6Duration, maxInFlight, number, pickK
 import { ruleThresholds, SUMMARY_TREND_STATS, type K6Options } from './options';
 import { sampleEvery } from './verdicts';
 import type { PacingPolicy } from './unprovoked-429';
+import type { RuleId } from '../../lib/contract';
 
 /** Contract parameters (schemas/contract.json): kept here so the bundle need not carry the contract. */
 export const RATE_LIMIT_BURST_CAP = 1000;
@@ -52,7 +53,7 @@ export interface RateLimitPlan {
   maxInFlight: number;
   maxDurationMs: number;
   /** Every rule each key's VU owes a verdict for (settled at the VU's end, see k6.ts owe). */
-  rules: string[];
+  rules: RuleId[];
   options: K6Options;
 }
 
@@ -99,7 +100,7 @@ export function planRateLimit(cfg: RundunConfig): RateLimitPlan {
     ...(boundedJudged ? { maxSeconds: retryAfterUpperBound(W / 1000) } : {}),
     ...(cfg.retryAfterFormat ? { expectedForm: cfg.retryAfterFormat } : {}),
   };
-  const rules: string[] = [
+  const rules: RuleId[] = [
     RULES.underLimitNo429,
     'ratelimit.429-status',
     RULES.retryAfterPresent,

@@ -16,6 +16,7 @@ import { ConfigError, k6Duration } from './config';
 import { ruleThresholds, SUMMARY_TREND_STATS, type K6Options } from './options';
 import { RETRY_AFTER_MIN_SECONDS } from './plan-rate-limit';
 import { sampleEvery } from './verdicts';
+import type { RuleId } from '../../lib/contract';
 
 export interface RetryAfterPlan {
   honourKeys: KeyRef[];
@@ -35,7 +36,7 @@ export interface RetryAfterPlan {
   /** Most requests outstanding per VU while driving a key into 429 (RUNDUN_MAX_IN_FLIGHT). */
   maxInFlight: number;
   /** Every rule each honour key's VU owes a verdict for (settled at the VU's end). */
-  rules: string[];
+  rules: RuleId[];
   options: K6Options;
 }
 
@@ -64,7 +65,7 @@ export function planRetryAfter(cfg: RundunConfig): RetryAfterPlan {
     ...(cfg.retryAfterFormat ? { expectedForm: cfg.retryAfterFormat } : {}),
   };
   const maxWaitSeconds = number(env, 'RUNDUN_MAX_RETRY_AFTER', upper !== null ? Math.max(upper * 2, 5) : 120, { min: 1, max: 3600 });
-  const rules: string[] = [
+  const rules: RuleId[] = [
     RULES.retryAfterHonoured,
     RULES.retryAfterPresent,
     RULES.retryAfterValid,

@@ -16,7 +16,7 @@ import { checkOptions, parseK6Duration } from './support/options-check';
 
 const MAX_BYTES = 150 * 1024;
 const K6_MODULES = new Set(['k6', 'k6/http', 'k6/metrics', 'k6/execution', 'k6/data', 'k6/encoding', 'k6/crypto', 'k6/timers', 'k6/secrets']);
-const RULE_IDS = new Set(contract.rules.map((r) => r.id));
+const RULE_IDS = new Set<string>(contract.rules.map((r) => r.id));
 const EXPECTED = ['capacity', 'key-isolation', 'rate-limit', 'retry-after', 'smoke', 'soak', 'spike'];
 
 /** Specifiers of every static/dynamic import and re-export in an ES module's text. */

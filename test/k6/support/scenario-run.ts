@@ -76,7 +76,7 @@ export function ruleVerdict(r: RunResult, rule: string): boolean | undefined {
   return checks !== false && count !== false;
 }
 
-const RULE_IDS = new Set(contract.rules.map((r) => r.id));
+const RULE_IDS = new Set<string>(contract.rules.map((r) => r.id));
 
 /** What must hold for every run, pass or fail. Returns a short log for failure messages. */
 export function expectHygiene(s: ScenarioRun, scenario: string): string {
