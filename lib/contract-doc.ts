@@ -1,6 +1,25 @@
 // Renders schemas/CONTRACT.md from schemas/contract.json, so the document people read and the
 // registry the code checks against cannot drift apart (a test compares them).
-import { contract } from './contract';
+import { contract, type Rule } from './contract';
+
+const code = (xs: readonly string[]) => xs.map((x) => `\`${x}\``).join(', ');
+
+/** Who judges the rule: conformance probes, the per-response checks, k6 scenarios, the harness. */
+function judgesText(r: Rule): string {
+  const j = r.judges ?? {};
+  const parts: string[] = [];
+  if (j.probes?.length) parts.push(`probe ${code(j.probes)}`);
+  if (j.passive) parts.push('passive (every response)');
+  if (j.k6?.length) parts.push(`k6 ${code(j.k6)}`);
+  if (j.harness) parts.push(`harness: ${esc(j.harness)}`);
+  return parts.join('; ') || '**none**';
+}
+
+/** The simulator faults that break it (simulator/faults.ts), or why none can. */
+function breakersText(r: Rule): string {
+  if (r.breakers?.length) return `fault ${code(r.breakers)}`;
+  return r.notBreakable ? `not breakable: ${esc(r.notBreakable)}` : '**none**';
+}
 
 const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
@@ -17,13 +36,17 @@ export function renderContractMarkdown(): string {
     'override (`RUNDUN_CONTRACT_OVERRIDES=<file>`, see README); every report lists the overrides',
     'in force at its top.',
     '',
+    'Every rule also names who judges it (conformance probes by id, the passive per-response checks,',
+    'k6 scenarios) and the simulator faults that break it (`--fault <name>`); test/contract/registry.test.ts',
+    'holds the code to these lists.',
+    '',
   );
   const families = [...new Set(contract.rules.map((r) => r.family))];
   for (const fam of families) {
-    out.push(`## ${fam}`, '', '| id | tag | reference | what is checked |', '|---|---|---|---|');
+    out.push(`## ${fam}`, '', '| id | tag | reference | what is checked | judged by | broken by |', '|---|---|---|---|---|---|');
     for (const r of contract.rules.filter((x) => x.family === fam)) {
       const check = r.assumption ? `${r.check} *Assumption:* ${r.assumption}` : r.check;
-      out.push(`| \`${r.id}\` | ${r.tag}${r.severity === 'info' ? ' (info)' : ''} | “${esc(r.source)}” | ${esc(check)} |`);
+      out.push(`| \`${r.id}\`<br>${esc(r.label ?? '')} | ${r.tag}${r.severity === 'info' ? ' (info)' : ''} | “${esc(r.source)}” | ${esc(check)} | ${judgesText(r)} | ${breakersText(r)} |`);
     }
     out.push('');
   }

@@ -24,6 +24,8 @@ export interface Rule {
   judges?: RuleJudges;
   /** Simulator faults that break it (simulator/faults.ts). */
   breakers?: string[];
+  /** Why no server fault can break it; required when breakers is empty. */
+  notBreakable?: string;
 }
 export type K6ScenarioName = 'smoke' | 'rate-limit' | 'retry-after' | 'key-isolation' | 'capacity' | 'soak' | 'spike';
 export interface RuleJudges {
