@@ -1,6 +1,6 @@
 // Turns the run's events (probe results, waited-out 429s) into one ConformanceReport: a
 // verdict per contract rule with evidence, the operation × status matrix, drift, and totals.
-import { contract, resolveContract, type ContractOverrides } from '../../lib/contract';
+import { contract, resolveContract, type ContractOverrides, type Rule } from '../../lib/contract';
 import { redactKey } from '../../lib/redact';
 import type { Target } from '../../lib/target';
 import type { Evidence } from '../engine/exchange';
@@ -36,18 +36,19 @@ export interface ConformanceReport {
   waitedOut429: { count: number; totalWaitMs: number; samples: Evidence[] };
 }
 
-/** Rules the conformance suite does not judge, and where they are judged instead. */
-const ELSEWHERE: Record<string, { status: RuleStatus; note: string }> = {
-  'versioning.additive-tolerated': { status: 'pass', note: 'Property of the harness: response schemas accept unknown properties (test/schemas) and drift is only reported.' },
-  'drift.unknown-properties': { status: 'info', note: 'Listed under Drift.' },
-  'ratelimit.enforced-per-key': { status: 'skip', note: 'Judged under sustained load by the k6 rate-limit scenario (scenarios/rate-limit.ts).' },
-  'ratelimit.under-limit-no-429': { status: 'skip', note: 'Judged under sustained load by the k6 rate-limit scenario (scenarios/rate-limit.ts).' },
-  'ratelimit.retry-after-bounded': { status: 'skip', note: 'Judged under load by the k6 retry-after scenario (scenarios/retry-after.ts).' },
-  'ratelimit.retry-after-tight': { status: 'info', note: 'Measured by the k6 retry-after scenario (scenarios/retry-after.ts).' },
-  'load.key-pool-sufficient': { status: 'skip', note: 'Checked by the k6 capacity, soak and spike scenarios before they send load.' },
-  'load.latency-slo': { status: 'skip', note: 'Judged by the k6 capacity, soak and spike scenarios.' },
-  'load.error-rate-slo': { status: 'skip', note: 'Judged by the k6 capacity, soak and spike scenarios.' },
-};
+/**
+ * Rules the conformance suite does not judge (no probe, not passive), and where they are judged
+ * instead, from the contract's judges: a harness property passes by construction; a rule only k6
+ * judges is skipped here with a pointer to its scenarios; an informational one is info.
+ */
+function judgedElsewhere(r: Rule): { status: RuleStatus; note: string } | undefined {
+  const j = r.judges ?? {};
+  if (j.probes?.length || j.passive) return undefined;
+  const info = r.severity === 'info';
+  if (j.harness) return { status: info ? 'info' : 'pass', note: `Property of the harness: ${j.harness}` };
+  const scenarios = (j.k6 ?? []).map((s) => `${s} (scenarios/${s}.ts)`).join(', ');
+  return { status: info ? 'info' : 'skip', note: `${info ? 'Measured' : 'Judged'} by the k6 scenario${(j.k6?.length ?? 0) > 1 ? 's' : ''} ${scenarios || '(none listed)'}.` };
+}
 
 export interface BuildInput {
   events: RunEvent[];
@@ -79,7 +80,8 @@ export function buildReport(input: BuildInput): ConformanceReport {
     const base = { id: r.id, family: r.family, tag: r.tag, check: r.check, checkedBy, heldOn: held, failures, ...(sample ? { sample } : {}) };
     if (resolved.skipped[r.id]) return { ...base, status: 'skip', note: `Override: ${resolved.skipped[r.id]}` };
     if (failures.length > 0) return { ...base, status: 'fail' };
-    if (ELSEWHERE[r.id]) return { ...base, ...ELSEWHERE[r.id]! };
+    const elsewhere = judgedElsewhere(r);
+    if (elsewhere) return { ...base, ...elsewhere };
     if (held > 0) return { ...base, status: 'pass' };
     const skipped = owners.filter((p) => p.status === 'skip');
     return { ...base, status: 'skip', note: skipped.length ? skipped.map((p) => `${p.probe}: ${p.reason}`).join('; ') : 'Not exercised in this run: no response it applies to was seen.' };

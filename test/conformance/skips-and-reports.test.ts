@@ -126,7 +126,7 @@ describe('reports', () => {
     expect(xml.match(/<testcase /g)).toHaveLength(report.rules.length);
     expect(xml).toMatch(/<testcase classname="conformance.auth" name="auth.revoked-key-rejected">\s*<failure message="expected 401, got 200/);
     expect(xml).toContain('&lt;&amp;&gt;');
-    expect(xml).toMatch(/<skipped message="Judged under sustained load by the k6 rate-limit scenario/);
+    expect(xml).toMatch(/<testcase classname="conformance.ratelimit" name="ratelimit.enforced-per-key">\s*<skipped message="Judged by the k6 scenario rate-limit \(scenarios\/rate-limit.ts\)/);
   });
 
   it('Markdown and summary: overrides said plainly, matrix, failure evidence, drift', () => {
