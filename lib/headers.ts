@@ -14,3 +14,16 @@ export function getHeader(headers: HeaderRecord | undefined | null, name: string
   }
   return values.length === 0 ? undefined : values.join(', ');
 }
+
+/** The same headers under lower-cased names, repeated values joined as getHeader joins them. */
+export function lowerCaseHeaders(headers: HeaderRecord | undefined | null): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!headers) return out;
+  for (const [k, v] of Object.entries(headers)) {
+    if (v === undefined) continue;
+    const name = k.toLowerCase();
+    const value = typeof v === 'string' ? v : v.join(', ');
+    out[name] = out[name] === undefined ? value : `${out[name]}, ${value}`;
+  }
+  return out;
+}

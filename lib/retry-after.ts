@@ -105,18 +105,46 @@ export interface RetryAfterDetails {
   maxSeconds?: number;
 }
 
+/** The Retry-After rules in the order judgeRetryAfter decides them. */
+export const RETRY_AFTER_RULES = [RULES.retryAfterPresent, RULES.retryAfterValid, RULES.retryAfterPositive, RULES.retryAfterBounded] as const;
+export type RetryAfterRule = (typeof RETRY_AFTER_RULES)[number];
+
+/** One rule's verdict on one Retry-After; `reason` says why it held or failed. */
+export interface RetryAfterOutcome {
+  rule: RetryAfterRule;
+  ok: boolean;
+  reason: string;
+}
+
+export interface RetryAfterVerdict extends Verdict<RetryAfterDetails> {
+  /**
+   * One outcome per rule decided, in order present -> valid -> positive -> bounded: each later
+   * rule is decided only when the earlier ones held (a value that is not valid has no delay to
+   * judge), and bounded only when the policy has maxSeconds.
+   */
+  outcomes: RetryAfterOutcome[];
+}
+
 /**
- * One verdict per Retry-After, checked in order present -> valid -> positive -> bounded. `rule`
- * is the first rule that failed, or 'ratelimit.retry-after-valid' when all passed (tag k6 checks
- * with `verdict.rule`).
+ * Every Retry-After rule the value decides, from one parse. The verdict's own `ok`/`rule`/
+ * `reason` summarise them: the first failing outcome, or 'ratelimit.retry-after-valid' with the
+ * value's meaning when all held (tag k6 checks with each outcome's rule).
  */
-export function judgeRetryAfter(parsed: RetryAfter, policy: RetryAfterPolicy = {}): Verdict<RetryAfterDetails> {
+export function judgeRetryAfter(parsed: RetryAfter, policy: RetryAfterPolicy = {}): RetryAfterVerdict {
   const minSeconds = policy.minSeconds ?? 1;
   const bounds = { minSeconds, ...(policy.maxSeconds === undefined ? {} : { maxSeconds: policy.maxSeconds }) };
+  const outcomes: RetryAfterOutcome[] = [];
+  const held = (rule: RetryAfterRule, reason: string) => void outcomes.push({ rule, ok: true, reason });
+  const failed = (rule: RetryAfterRule, reason: string, details: RetryAfterDetails): RetryAfterVerdict => {
+    outcomes.push({ rule, ok: false, reason });
+    return { ...verdict(false, rule, reason, details), outcomes };
+  };
   if (!parsed.ok) {
-    const rule = parsed.code === 'missing' ? RULES.retryAfterPresent : RULES.retryAfterValid;
-    return verdict(false, rule, parsed.reason, bounds);
+    if (parsed.code === 'missing') return failed(RULES.retryAfterPresent, parsed.reason, bounds);
+    held(RULES.retryAfterPresent, 'Retry-After present');
+    return failed(RULES.retryAfterValid, parsed.reason, bounds);
   }
+  held(RULES.retryAfterPresent, 'Retry-After present');
   const details: RetryAfterDetails = {
     form: parsed.form,
     ...(parsed.form === 'http-date' ? { httpDateForm: parsed.httpDateForm } : {}),
@@ -125,34 +153,37 @@ export function judgeRetryAfter(parsed: RetryAfter, policy: RetryAfterPolicy = {
     ...bounds,
   };
   if (policy.expectedForm && parsed.form !== policy.expectedForm) {
-    return verdict(false, RULES.retryAfterValid, `Retry-After "${parsed.value}" is ${parsed.form}, expected ${policy.expectedForm}`, details);
+    return failed(RULES.retryAfterValid, `Retry-After "${parsed.value}" is ${parsed.form}, expected ${policy.expectedForm}`, details);
   }
   if (parsed.form === 'http-date' && parsed.httpDateForm !== 'imf-fixdate' && !policy.allowObsoleteDateForms) {
-    return verdict(
-      false,
+    return failed(
       RULES.retryAfterValid,
       `Retry-After "${parsed.value}" uses the obsolete ${parsed.httpDateForm} form; senders MUST generate IMF-fixdate (RFC 9110 §5.6.7)`,
       details,
     );
   }
   const note = parsed.form === 'http-date' && parsed.note ? ` (${parsed.note})` : '';
+  const meaning = `Retry-After "${parsed.value}" = ${parsed.delaySeconds} s (${parsed.form})${note}`;
+  held(RULES.retryAfterValid, meaning);
   if (parsed.delaySeconds < minSeconds) {
-    return verdict(
-      false,
+    return failed(
       RULES.retryAfterPositive,
       `Retry-After "${parsed.value}" means ${parsed.delaySeconds} s${note}, below the minimum of ${minSeconds} s: a client obeying it is throttled again`,
       details,
     );
   }
-  if (policy.maxSeconds !== undefined && parsed.delaySeconds > policy.maxSeconds) {
-    return verdict(
-      false,
-      RULES.retryAfterBounded,
-      `Retry-After "${parsed.value}" means ${parsed.delaySeconds} s, above the maximum of ${policy.maxSeconds} s`,
-      details,
-    );
+  held(RULES.retryAfterPositive, `${meaning}, at least ${minSeconds} s`);
+  if (policy.maxSeconds !== undefined) {
+    if (parsed.delaySeconds > policy.maxSeconds) {
+      return failed(
+        RULES.retryAfterBounded,
+        `Retry-After "${parsed.value}" means ${parsed.delaySeconds} s, above the maximum of ${policy.maxSeconds} s`,
+        details,
+      );
+    }
+    held(RULES.retryAfterBounded, `${meaning}, at most ${policy.maxSeconds} s`);
   }
-  return verdict(true, RULES.retryAfterValid, `Retry-After "${parsed.value}" = ${parsed.delaySeconds} s (${parsed.form})${note}`, details);
+  return { ...verdict(true, RULES.retryAfterValid, meaning, details), outcomes };
 }
 
 /**
