@@ -1,12 +1,15 @@
 // The conformance suite's configuration, read from the environment once, here, and passed
-// down. Three ways to name a target: RUNDUN_FIXTURES (the simulator's fixtures format),
-// RUNDUN_BASE_URL with RUNDUN_API_KEY* variables, or nothing (start the simulator in-process).
+// down. The target comes from the one reader both engines share (lib/target/read.ts): the
+// fixtures file (RUNDUN_FIXTURES), RUNDUN_BASE_URL with RUNDUN_API_KEY* variables, or nothing
+// (start the simulator in-process). This adapter adds the suite's own settings and Node's fs.
 import { readFileSync } from 'node:fs';
 import type { ContractOverrides } from '../../lib/contract';
 import type { StartOptions } from '../../simulator/server';
 import { parseRateSpec } from '../../lib/rate-spec';
 import { parseLatencySpec } from '../../simulator/latency';
-import { checkTargetAllowed, normaliseBaseUrl, parseExpectedLimit, parseFixtures, type Target } from '../../lib/target';
+import type { Target } from '../../lib/target';
+import { readTarget, type ReadFile } from '../../lib/target/read';
+import { ConfigError } from '../../lib/target/errors';
 
 export interface ConformanceConfig {
   /** null: start the simulator in-process (globalSetup). */
@@ -24,74 +27,66 @@ export interface ConformanceConfig {
   onlyProbes: string[] | null;
   /** How to start the in-process simulator when no target is given. */
   simulator: StartOptions;
+  /** RUNDUN_READ_ONLY=yes: make no writes (also on the target, `target.readOnly`). */
+  readOnly: boolean;
+  /** RUNDUN_STATE_FILE: the record of short-lived runs the suite created, to verify 410 later. */
+  stateFile: string;
+  /** RUNDUN_RATE_LIMIT=off, or fixtures with rate limiting off: the target has no per-key limit. */
+  limitOff: boolean;
+  /** The target is a production host (allowed by RUNDUN_READ_ONLY or RUNDUN_ALLOW_PRODUCTION). */
+  production: boolean;
 }
 
 type Env = Record<string, string | undefined>;
 
-export function readConfig(env: Env = process.env): ConformanceConfig {
-  const overridesPath = env.RUNDUN_CONTRACT_OVERRIDES;
-  const common = {
-    overrides: overridesPath ? readJson<ContractOverrides>(overridesPath, 'RUNDUN_CONTRACT_OVERRIDES') : {},
+/** Node's reader for lib/target/read.ts: the error says why by its code (ENOENT, EACCES, …). */
+export const readFileNode: ReadFile = (path) => {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new Error((e as NodeJS.ErrnoException).code ?? (e as Error).message);
+  }
+};
+
+export function readConfig(env: Env = process.env, readFile: ReadFile = readFileNode): ConformanceConfig {
+  const t = readTarget(env, readFile, { engine: 'conformance' });
+  const overridesPath = env.RUNDUN_CONTRACT_OVERRIDES?.trim() || undefined;
+  return {
+    target: t.target,
+    source: t.source,
+    overrides: overridesPath ? readJson<ContractOverrides>(overridesPath, 'RUNDUN_CONTRACT_OVERRIDES', readFile) : {},
     overridesSource: overridesPath,
     timeoutMs: positiveInt(env.RUNDUN_TIMEOUT_MS, 10_000, 'RUNDUN_TIMEOUT_MS'),
     paceRps: positiveInt(env.RUNDUN_PACE_RPS, 0, 'RUNDUN_PACE_RPS'),
     probeBudgetMs: positiveInt(env.RUNDUN_PROBE_BUDGET_MS, 600_000, 'RUNDUN_PROBE_BUDGET_MS'),
-    reportDir: env.RUNDUN_REPORT_DIR ?? 'reports',
-    onlyProbes: env.RUNDUN_PROBES ? env.RUNDUN_PROBES.split(',').map((s) => s.trim()).filter(Boolean) : null,
+    reportDir: t.reportDir,
+    onlyProbes: env.RUNDUN_PROBES?.trim() ? env.RUNDUN_PROBES.split(',').map((s) => s.trim()).filter(Boolean) : null,
     simulator: simulatorOptions(env),
+    readOnly: t.readOnly,
+    stateFile: t.stateFile,
+    limitOff: t.limitOff,
+    production: t.production,
   };
-  const allowRemote = /^(1|yes|true)$/i.test(env.RUNDUN_ALLOW_REMOTE ?? '');
-  const expected = parseExpectedLimit(env.RUNDUN_RATE_LIMIT, env.RUNDUN_RATE_WINDOW);
-
-  if (env.RUNDUN_FIXTURES) {
-    const target = parseFixtures(readText(env.RUNDUN_FIXTURES, 'RUNDUN_FIXTURES'), env.RUNDUN_FIXTURES);
-    if (expected) target.rateLimit = { ...target.rateLimit, ...expected };
-    if (env.RUNDUN_EXPIRED_RUN_ID) target.expiredRunId = env.RUNDUN_EXPIRED_RUN_ID;
-    checkTargetAllowed(target.baseUrl, allowRemote);
-    return { ...common, target, source: `fixtures file ${env.RUNDUN_FIXTURES}` };
-  }
-  if (env.RUNDUN_BASE_URL) {
-    const target: Target = {
-      baseUrl: normaliseBaseUrl(env.RUNDUN_BASE_URL),
-      keys: {
-        primary: env.RUNDUN_API_KEY,
-        secondary: env.RUNDUN_API_KEY_SECONDARY,
-        other_org: env.RUNDUN_API_KEY_OTHER_ORG,
-        exhausted: env.RUNDUN_API_KEY_EXHAUSTED,
-        revoked: env.RUNDUN_API_KEY_REVOKED,
-        ratelimit: env.RUNDUN_API_KEY_RATELIMIT,
-      },
-      pool: [],
-      rateLimit: expected,
-      expiredRunId: env.RUNDUN_EXPIRED_RUN_ID,
-    };
-    for (const role of Object.keys(target.keys) as (keyof Target['keys'])[]) if (!target.keys[role]) delete target.keys[role];
-    checkTargetAllowed(target.baseUrl, allowRemote);
-    return { ...common, target, source: 'RUNDUN_BASE_URL and RUNDUN_API_KEY* variables' };
-  }
-  return { ...common, target: null, source: 'the simulator, started in-process' };
 }
 
-function readText(path: string, what: string): string {
+function readJson<T>(path: string, what: string, readFile: ReadFile): T {
+  let text: string;
   try {
-    return readFileSync(path, 'utf8');
+    text = readFile(path);
   } catch (e) {
-    throw new Error(`${what}: cannot read '${path}' (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new ConfigError(`${what}: cannot read '${path}' (${(e as Error).message})`);
   }
-}
-
-function readJson<T>(path: string, what: string): T {
   try {
-    return JSON.parse(readText(path, what)) as T;
+    return JSON.parse(text) as T;
   } catch (e) {
-    throw new Error(`${what}: '${path}' is not valid JSON (${(e as Error).message})`);
+    throw new ConfigError(`${what}: '${path}' is not valid JSON (${(e as Error).message})`);
   }
 }
 
 function positiveInt(v: string | undefined, dflt: number, name: string): number {
-  if (v === undefined || v === '') return dflt;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got '${v}'`);
+  if (v === undefined || v.trim() === '') return dflt;
+  const n = Number(v.trim());
+  if (!Number.isInteger(n) || n < 0) throw new ConfigError(`${name} must be a non-negative integer, got '${v}'`);
   return n;
 }
 
@@ -111,24 +106,32 @@ const ALGORITHMS = ['fixed-window', 'sliding-window', 'token-bucket'] as const;
  * API response; RUNDUN_SIM_LATENCY_SEED=N for another delay sequence).
  */
 function simulatorOptions(env: Env): StartOptions {
-  const spec = env.RUNDUN_SIM_RATE_LIMIT ?? '100/1s';
-  const algorithm = (env.RUNDUN_SIM_ALGORITHM ?? 'fixed-window') as (typeof ALGORITHMS)[number];
-  if (!ALGORITHMS.includes(algorithm)) throw new Error(`RUNDUN_SIM_ALGORITHM must be one of ${ALGORITHMS.join(', ')}, got '${algorithm}'`);
-  const format = env.RUNDUN_SIM_RETRY_AFTER_FORMAT ?? 'delay-seconds';
-  if (format !== 'delay-seconds' && format !== 'http-date') throw new Error(`RUNDUN_SIM_RETRY_AFTER_FORMAT must be delay-seconds or http-date, got '${format}'`);
+  const spec = env.RUNDUN_SIM_RATE_LIMIT?.trim() || '100/1s';
+  const algorithm = (env.RUNDUN_SIM_ALGORITHM?.trim() || 'fixed-window') as (typeof ALGORITHMS)[number];
+  if (!ALGORITHMS.includes(algorithm)) throw new ConfigError(`RUNDUN_SIM_ALGORITHM must be one of ${ALGORITHMS.join(', ')}, got '${algorithm}'`);
+  const format = env.RUNDUN_SIM_RETRY_AFTER_FORMAT?.trim() || 'delay-seconds';
+  if (format !== 'delay-seconds' && format !== 'http-date') throw new ConfigError(`RUNDUN_SIM_RETRY_AFTER_FORMAT must be delay-seconds or http-date, got '${format}'`);
   const out: StartOptions = {
-    rateLimit: spec === 'off' ? null : { ...parseRateSpec(spec), algorithm },
+    rateLimit: /^off$/i.test(spec) ? null : { ...simRate(spec), algorithm },
     retryAfterFormat: format,
-    faults: env.RUNDUN_SIM_FAULTS ? env.RUNDUN_SIM_FAULTS.split(',').map((s) => s.trim()).filter(Boolean) : [],
+    faults: env.RUNDUN_SIM_FAULTS?.trim() ? env.RUNDUN_SIM_FAULTS.split(',').map((s) => s.trim()).filter(Boolean) : [],
   };
-  if (env.RUNDUN_SIM_LATENCY) {
+  if (env.RUNDUN_SIM_LATENCY?.trim()) {
     try {
       out.latency = parseLatencySpec(env.RUNDUN_SIM_LATENCY);
     } catch (e) {
-      throw new Error(`RUNDUN_SIM_LATENCY: ${(e as Error).message}`);
+      throw new ConfigError(`RUNDUN_SIM_LATENCY: ${(e as Error).message}`);
     }
     const seed = env.RUNDUN_SIM_LATENCY_SEED;
-    if (seed !== undefined && seed !== '') out.latency.seed = positiveInt(seed, 0, 'RUNDUN_SIM_LATENCY_SEED');
+    if (seed !== undefined && seed.trim() !== '') out.latency.seed = positiveInt(seed, 0, 'RUNDUN_SIM_LATENCY_SEED');
   }
   return out;
+}
+
+function simRate(spec: string) {
+  try {
+    return parseRateSpec(spec);
+  } catch (e) {
+    throw new ConfigError(`RUNDUN_SIM_RATE_LIMIT: ${(e as Error).message}`);
+  }
 }

@@ -1,12 +1,17 @@
 // Configuration of every k6 scenario, from k6's __ENV, read once at init (scenarios/lib/env.ts
-// calls readConfig with __ENV and open()). Pure, so vitest tests it without k6: the environment
-// and the file reader are parameters. Errors are thrown at init with the variable's name, so
+// calls readConfig with __ENV and open()). The target comes from the one reader both engines
+// share (lib/target/read.ts); this adapter adds k6's own settings and the keys as a list. Pure,
+// so vitest tests it without k6. Errors are thrown at init with the variable's name, so
 // `k6 run` stops before any traffic with a message saying what to fix.
-import { KEY_ROLES, checkTargetAllowed, isLoopbackHost, hostOf, normaliseBaseUrl, parseExpectedLimit, parseFixtures, type KeyRole, type Target } from '../../lib/target';
-import type { RateSpec } from '../../lib/rate-spec';
+import { KEY_ROLES, KEY_VARIABLES, type Target } from '../../lib/target';
+import { ConfigError } from '../../lib/target/errors';
+import { readTarget, type Env, type ReadFile, type TargetConfig } from '../../lib/target/read';
+import { flag, fraction, number } from '../../lib/target/values';
 
-export type Env = Readonly<Record<string, string | undefined>>;
-export type ReadFile = (path: string) => string;
+export type { Env, ReadFile } from '../../lib/target/read';
+export { ConfigError } from '../../lib/target/errors';
+export { duration, fraction, number, numberList } from '../../lib/target/values';
+export { parseDuration } from '../../lib/target/duration';
 
 export interface KeyRef {
   /** Role name used in tags, logs and reports ('primary', 'pool-3'); never the key. */
@@ -14,54 +19,23 @@ export interface KeyRef {
   key: string;
 }
 
-export interface RundunConfig {
+export interface RundunConfig extends Omit<TargetConfig, 'target'> {
   target: Target;
-  /** Where the target came from, for the report (no secrets). */
-  source: string;
-  /** Expected per-key limit (RUNDUN_RATE_LIMIT, else the fixtures); null when unknown or off. */
-  limit: RateSpec | null;
-  /** The target has no rate limit (RUNDUN_RATE_LIMIT=off, or a simulator started with it off). */
-  limitOff: boolean;
-  /** The Retry-After form the target is configured for (simulator fixtures only). */
-  retryAfterFormat?: 'delay-seconds' | 'http-date';
-  loopback: boolean;
-  allowRemote: boolean;
   /** Share of responses whose bodies are read and schema-validated, 0..1. */
   validateSample: number;
-  /** Folder for handleSummary's files (must exist; relative to k6's working directory). */
-  reportDir: string;
-  /** Every key by role (roles as in fixtures, pool keys as 'pool-<i>'). */
+  /** Every key by role (roles as in fixtures, pool keys as 'pool-<i>', then 'spread'). */
   keys: KeyRef[];
   env: Env;
 }
 
-export class ConfigError extends Error {
-  constructor(message: string) {
-    super(`rundun: ${message}`);
-    this.name = 'ConfigError';
-  }
-}
-
-const TRUE = /^(1|yes|true)$/i;
-
 /**
- * Key role (and k6 secret name) -> its environment variable: the one table both the __ENV reader
- * below and the secret source (RUNDUN_SECRETS=yes, see env.ts) use.
+ * Key role (and k6 secret name) -> its environment variable: the one table (lib/target/roles.ts)
+ * the reader and the secret source (RUNDUN_SECRETS=yes, see env.ts) use.
  */
-export const SECRET_NAMES: ReadonlyArray<readonly [string, string]> = [
-  ['primary', 'RUNDUN_API_KEY'],
-  ['secondary', 'RUNDUN_API_KEY_SECONDARY'],
-  ['other_org', 'RUNDUN_API_KEY_OTHER_ORG'],
-  ['ratelimit', 'RUNDUN_API_KEY_RATELIMIT'],
-  ['exhausted', 'RUNDUN_API_KEY_EXHAUSTED'],
-  ['revoked', 'RUNDUN_API_KEY_REVOKED'],
-  ['spread', 'RUNDUN_API_KEY_SPREAD'],
-  // One secret per pool key: pool_0, pool_1, … (see env.ts).
-  ['pool', 'RUNDUN_API_KEYS'],
-];
+export const SECRET_NAMES: ReadonlyArray<readonly [string, string]> = KEY_VARIABLES.map((k) => [k.role, k.variable] as const);
 
 export function secretsWanted(env: Env): boolean {
-  return TRUE.test(env.RUNDUN_SECRETS ?? '');
+  return flag(env, 'RUNDUN_SECRETS');
 }
 
 /**
@@ -74,68 +48,13 @@ export function readConfig(env: Env, readFile: ReadFile, fromSecrets: readonly s
       `RUNDUN_SECRETS=yes but k6's secret source gave no key (names: ${SECRET_NAMES.map(([n]) => n).join(', ')}): run k6 with --secret-source=file=<path> (lines name=value)`,
     );
   }
-  const allowRemote = TRUE.test(env.RUNDUN_ALLOW_REMOTE ?? '');
-  const rawLimit = (env.RUNDUN_RATE_LIMIT ?? '').trim();
-  const explicitOff = /^off$/i.test(rawLimit);
-  let expected: RateSpec | null = null;
-  if (rawLimit !== '' && !explicitOff) {
-    try {
-      expected = parseExpectedLimit(rawLimit, env.RUNDUN_RATE_WINDOW);
-    } catch (e) {
-      throw new ConfigError(`RUNDUN_RATE_LIMIT / RUNDUN_RATE_WINDOW: ${(e as Error).message}`);
-    }
-  }
-
-  let target: Target;
-  let source: string;
-  let retryAfterFormat: RundunConfig['retryAfterFormat'];
-  let limitOff = explicitOff;
-  if (env.RUNDUN_FIXTURES) {
-    let text: string;
-    try {
-      text = readFile(env.RUNDUN_FIXTURES);
-    } catch (e) {
-      throw new ConfigError(`RUNDUN_FIXTURES: cannot read '${env.RUNDUN_FIXTURES}' (${(e as Error).message ?? e})`);
-    }
-    try {
-      target = parseFixtures(text, 'RUNDUN_FIXTURES');
-    } catch (e) {
-      throw new ConfigError((e as Error).message);
-    }
-    source = 'fixtures file (RUNDUN_FIXTURES)';
-    const f = target.rateLimit?.retryAfterFormat;
-    if (f === 'delay-seconds' || f === 'http-date') retryAfterFormat = f;
-    // The simulator writes `"rateLimit": null` when started with rate limiting off; a file
-    // without the field says nothing about the limit.
-    if (target.rateLimit === null && rawLimit === '' && (JSON.parse(text) as { rateLimit?: unknown }).rateLimit === null) limitOff = true;
-  } else if (env.RUNDUN_BASE_URL) {
-    const keys: Target['keys'] = {};
-    // The target's roles, by the same variable table the secret source maps onto.
-    const roleVars = SECRET_NAMES.filter((e): e is readonly [KeyRole, string] => (KEY_ROLES as readonly string[]).includes(e[0]));
-    for (const [role, name] of roleVars) {
-      const v = (env[name] ?? '').trim();
-      if (v !== '') keys[role] = v;
-    }
-    target = { baseUrl: normaliseBaseUrl(env.RUNDUN_BASE_URL), keys, pool: [], rateLimit: null };
-    source = fromSecrets.length > 0 ? `RUNDUN_BASE_URL, keys from k6's secret source (${SECRET_NAMES.filter(([, v]) => fromSecrets.includes(v)).map(([n]) => n).join(', ')})` : 'RUNDUN_BASE_URL and RUNDUN_API_KEY* variables';
-  } else {
+  const t = readTarget(env, readFile, { engine: 'k6', fromSecrets });
+  const { target } = t;
+  if (target === null) {
     throw new ConfigError(
       'no target: set RUNDUN_FIXTURES=<simulator fixtures file>, or RUNDUN_BASE_URL with RUNDUN_API_KEY / RUNDUN_API_KEYS (see docs/k6.md)',
     );
   }
-  if (env.RUNDUN_API_KEYS !== undefined && env.RUNDUN_API_KEYS.trim() !== '') {
-    target.pool = env.RUNDUN_API_KEYS.split(',').map((k) => k.trim()).filter((k) => k !== '');
-  }
-  if (target.keys.primary === undefined && target.pool[0] !== undefined) target.keys.primary = target.pool[0];
-
-  try {
-    checkTargetAllowed(target.baseUrl, allowRemote);
-  } catch (e) {
-    throw new ConfigError((e as Error).message);
-  }
-  const host = hostOf(target.baseUrl);
-  const limit = expected ?? (explicitOff ? null : target.rateLimit ? { limit: target.rateLimit.limit, windowMs: target.rateLimit.windowMs } : null);
-
   const keys: KeyRef[] = [];
   for (const role of KEY_ROLES) {
     const key = target.keys[role];
@@ -144,20 +63,13 @@ export function readConfig(env: Env, readFile: ReadFile, fromSecrets: readonly s
   target.pool.forEach((key, i) => keys.push({ role: `pool-${i}`, key }));
   // A key only key-isolation's spread part uses (see spreadKeyOf), so that running scenarios
   // back to back does not leave another scenario's key throttled.
-  const spreadKey = (env.RUNDUN_API_KEY_SPREAD ?? '').trim();
-  if (spreadKey !== '') keys.push({ role: 'spread', key: spreadKey });
+  if (t.spreadKey !== undefined) keys.push({ role: 'spread', key: t.spreadKey });
   if (keys.length === 0) throw new ConfigError('no API key: set RUNDUN_API_KEY or RUNDUN_API_KEYS (comma-separated pool)');
 
   return {
+    ...t,
     target,
-    source,
-    limit,
-    limitOff: limitOff && expected === null,
-    ...(retryAfterFormat ? { retryAfterFormat } : {}),
-    loopback: host !== null && isLoopbackHost(host),
-    allowRemote,
     validateSample: fraction(env, 'RUNDUN_VALIDATE_SAMPLE', 0.1),
-    reportDir: (env.RUNDUN_REPORT_DIR ?? 'reports').replace(/\/+$/, '') || '.',
     keys,
     env,
   };
@@ -188,57 +100,7 @@ export function pickKeys(cfg: RundunConfig, preferred: readonly string[], n: num
   return out;
 }
 
-// ---- typed readers for the scenario-specific variables (all read at init) -----------------
-
-const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/;
-const UNIT: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
-/** "500ms", "10s", "2m", "1h", or a bare number of seconds. */
-export function parseDuration(text: string): number {
-  const m = DURATION.exec(text.trim());
-  if (!m) throw new Error(`'${text}' is not a duration (e.g. 500ms, 10s, 2m, 1h, or seconds)`);
-  return Number(m[1]) * (UNIT[m[2] ?? 's'] as number);
-}
-
-export function duration(env: Env, name: string, dfltMs: number, minMs = 0): number {
-  const raw = env[name];
-  if (raw === undefined || raw.trim() === '') return dfltMs;
-  let ms: number;
-  try {
-    ms = parseDuration(raw);
-  } catch (e) {
-    throw new ConfigError(`${name}: ${(e as Error).message}`);
-  }
-  if (ms < minMs) throw new ConfigError(`${name}: ${raw} is shorter than the minimum of ${minMs} ms`);
-  return ms;
-}
-
-export function number(env: Env, name: string, dflt: number, range: { min?: number; max?: number; integer?: boolean } = {}): number {
-  const raw = env[name];
-  if (raw === undefined || raw.trim() === '') return dflt;
-  const n = Number(raw.trim());
-  const { min = Number.NEGATIVE_INFINITY, max = Number.POSITIVE_INFINITY, integer = false } = range;
-  if (!Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) {
-    const kind = integer ? 'an integer' : 'a number';
-    throw new ConfigError(`${name} must be ${kind}${min > Number.NEGATIVE_INFINITY ? ` >= ${min}` : ''}${max < Number.POSITIVE_INFINITY ? ` and <= ${max}` : ''}, got '${raw}'`);
-  }
-  return n;
-}
-
-export function fraction(env: Env, name: string, dflt: number): number {
-  return number(env, name, dflt, { min: 0, max: 1 });
-}
-
-/** Comma-separated positive numbers, e.g. RUNDUN_STAGES=10,20,40. */
-export function numberList(env: Env, name: string, dflt: readonly number[]): number[] {
-  const raw = env[name];
-  if (raw === undefined || raw.trim() === '') return [...dflt];
-  const list = raw.split(',').map((s) => Number(s.trim()));
-  if (list.length === 0 || list.some((n) => !(Number.isFinite(n) && n > 0))) {
-    throw new ConfigError(`${name} must be comma-separated positive numbers, got '${raw}'`);
-  }
-  return list;
-}
+// ---- typed readers for the scenario-specific variables (all read at init): lib/target/values.ts
 
 /** k6 duration string for a number of milliseconds ("1500ms"), which k6 parses as Go does. */
 export function k6Duration(ms: number): string {

@@ -65,7 +65,8 @@ export function planRateLimit(cfg: RundunConfig): RateLimitPlan {
   let windowMs: number;
   let windowAssumed = false;
   if (known) windowMs = known.windowMs;
-  else if (env.RUNDUN_RATE_WINDOW) windowMs = duration(env, 'RUNDUN_RATE_WINDOW', 1000, 1);
+  // RUNDUN_RATE_WINDOW, read by the one reader (lib/target/limit.ts) in the one duration grammar.
+  else if (cfg.rateWindowMs !== null) windowMs = cfg.rateWindowMs;
   else {
     windowMs = 1000;
     windowAssumed = true;

@@ -52,7 +52,14 @@ describe('readConfig', () => {
   });
 
   it('allows a remote target with RUNDUN_ALLOW_REMOTE=yes', () => {
-    expect(readConfig({ RUNDUN_BASE_URL: 'https://api.rundun.app/v1', RUNDUN_ALLOW_REMOTE: 'yes' }).target?.baseUrl).toBe('https://api.rundun.app/v1');
+    expect(readConfig({ RUNDUN_BASE_URL: 'https://staging.api.rundun.app/v1', RUNDUN_ALLOW_REMOTE: 'yes' }).target?.baseUrl).toBe('https://staging.api.rundun.app/v1');
+  });
+
+  it('allows production only read-only or with RUNDUN_ALLOW_PRODUCTION=yes (test/config/guards.test.ts has the table)', () => {
+    const prod = { RUNDUN_BASE_URL: 'https://api.rundun.app/v1', RUNDUN_ALLOW_REMOTE: 'yes' };
+    expect(() => readConfig(prod)).toThrow(/refusing to send traffic to production: 'api.rundun.app'.*RUNDUN_READ_ONLY=yes.*RUNDUN_ALLOW_PRODUCTION=yes/);
+    expect(readConfig({ ...prod, RUNDUN_READ_ONLY: 'yes' })).toMatchObject({ readOnly: true, production: true, target: { readOnly: true } });
+    expect(readConfig({ ...prod, RUNDUN_ALLOW_PRODUCTION: 'yes' })).toMatchObject({ readOnly: false, production: true });
   });
 });
 

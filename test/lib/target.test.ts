@@ -8,13 +8,16 @@ describe('parseRateSpec', () => {
     ['20/s', 20, 1000],
     ['100/500ms', 100, 500],
     ['600/1m', 600, 60_000],
+    ['20/1h', 20, 3_600_000], // the one duration grammar (lib/target/duration.ts) has hours
+    ['20/30', 20, 30_000], // … and bare seconds
+    ['20/1.5s', 20, 1500],
     [' 5 / 2s ', 5, 2000],
   ])('%s → %i per %i ms', (text, limit, windowMs) => {
     expect(parseRateSpec(text)).toEqual({ limit, windowMs });
     expect(parseRateSpec(formatRateSpec({ limit, windowMs }))).toEqual({ limit, windowMs });
   });
 
-  it.each([['20'], ['20/1h'], ['0/1s'], ['-1/1s'], ['20/0s'], ['abc'], ['1.5/1s'], ['']])('refuses %j with the expected form in the message', (text) => {
+  it.each([['20'], ['20/1m30s'], ['20/0.5ms'], ['20/1 h'], ['20/1d'], ['0/1s'], ['-1/1s'], ['20/0s'], ['abc'], ['1.5/1s'], ['']])('refuses %j with the expected form in the message', (text) => {
     expect(() => parseRateSpec(text)).toThrow(/rate '.*'/);
   });
 
