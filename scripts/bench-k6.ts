@@ -18,9 +18,9 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
 import { startSimulator } from '../simulator/server';
+import { parseOrExit, UsageError, type CommandSpec, type Parsed } from './lib/cli';
 import { findK6, K6_INSTALL_URL, runK6, type K6 } from './lib/k6';
 
 const TARGET_RATIO = 0.9;
@@ -28,7 +28,25 @@ const TARGET_PUNCTUAL_RATE = 2500;
 const LATE_SHARE = 0.01;
 const MAX_IN_FLIGHT = 512;
 
-const USAGE = `usage: npm run bench:k6 -- [--seconds 5] [--rounds 2] [--rate 3000] [--steps 500,1000,2000,2500,3000,4000] [--latency 50]`;
+const BENCH_K6_COMMAND: CommandSpec = {
+  name: 'bench:k6',
+  usage: 'npm run bench:k6 -- [--seconds 5] [--rounds 2] [--rate 3000] [--steps 500,1000,2000,2500,3000,4000] [--latency 50]',
+  about:
+    "What the harness's request path costs k6 at a network distance: (a) responses per second of\n" +
+    `the harness path vs a bare async k6 script at --rate (target >= ${TARGET_RATIO}), (b) the highest\n` +
+    `punctual per-key rate over --steps (target >= ${TARGET_PUNCTUAL_RATE}/s). One VU, in-process simulator on\n` +
+    'loopback with rate limiting off. Without k6 it prints why and exits 0.',
+  options: {
+    seconds: { type: 'string', arg: '<s>', help: 'seconds of sending per run, up to 60 (default 5)' },
+    rounds: { type: 'string', arg: '<n>', help: 'alternating bare/harness rounds, up to 10 (default 2)' },
+    rate: { type: 'string', arg: '<per s>', help: 'offered rate of the comparison, up to 20000 (default 3000)' },
+    steps: { type: 'string', arg: '<r1,r2,...>', help: 'offered rates of the punctuality steps (default 500,1000,2000,2500,3000,4000)' },
+    latency: { type: 'string', arg: '<ms>', help: "the simulator's added round trip, up to 1000 (default 50)" },
+  },
+  env: [['K6_BIN', 'the k6 binary (default: k6 on PATH)']],
+  examples: ['npm run bench:k6 -- --seconds 3 --rounds 1 --steps 1000,2500'],
+  exit: '0 targets met (or no k6), 1 a target missed, 2 bad usage or a failed run',
+};
 
 // The bare script: the same GET, key and params as the harness path, the same due times
 // (start + i / rate) and the same lateness rule, with nothing else: no slot bound, no records.
@@ -82,35 +100,16 @@ interface Run extends Figures {
   punctual: boolean;
 }
 
-class Usage extends Error {}
-
-function parse(argv: string[]) {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      options: {
-        seconds: { type: 'string' },
-        rounds: { type: 'string' },
-        rate: { type: 'string' },
-        steps: { type: 'string' },
-        latency: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (err) {
-    throw new Usage((err as Error).message);
-  }
+function parse(p: Parsed) {
+  const values = { seconds: p.string('seconds'), rounds: p.string('rounds'), rate: p.string('rate'), steps: p.string('steps'), latency: p.string('latency') };
   const positive = (name: string, v: string | undefined, dflt: number, max: number) => {
     if (v === undefined) return dflt;
     const n = Number(v);
-    if (!Number.isFinite(n) || n <= 0 || n > max) throw new Usage(`--${name} must be a number in (0, ${max}], got '${v}'`);
+    if (!Number.isFinite(n) || n <= 0 || n > max) throw new UsageError(`--${name} must be a number in (0, ${max}], got '${v}'`);
     return n;
   };
   const steps = (values.steps ?? '500,1000,2000,2500,3000,4000').split(',').map((s) => positive('steps', s.trim(), 0, 20_000));
   return {
-    help: values.help === true,
     seconds: positive('seconds', values.seconds, 5, 60),
     rounds: Math.round(positive('rounds', values.rounds, 2, 10)),
     rate: positive('rate', values.rate, 3000, 20_000),
@@ -120,18 +119,7 @@ function parse(argv: string[]) {
 }
 
 async function main(argv: string[]): Promise<number> {
-  let opts: ReturnType<typeof parse>;
-  try {
-    opts = parse(argv);
-  } catch (err) {
-    if (!(err instanceof Usage)) throw err;
-    console.error(`bench-k6: ${err.message}\n${USAGE}`);
-    return 2;
-  }
-  if (opts.help) {
-    console.log(USAGE);
-    return 0;
-  }
+  const opts = parseOrExit(BENCH_K6_COMMAND, argv, parse);
   const found = findK6();
   if ('missing' in found) {
     console.log(`bench-k6: skipped, no k6 to measure: ${found.missing}; install k6 from ${K6_INSTALL_URL}`);

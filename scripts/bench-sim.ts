@@ -3,7 +3,7 @@
 // process; the load generator (autocannon, from this parent process) never shares their event
 // loop. Per server: a short warm-up, max throughput at 32 connections for --duration seconds,
 // then p99 latency at half of the simulator's max rate (same fixed rate for both).
-//   node scripts/build.mjs && node build/scripts/bench-sim.js [--duration 10] [--check]
+//   npm run bench:sim -- [--duration 10] [--check]   (--help for every option)
 // Writes reports/bench-sim.json. --check exits 1 when sim/bare throughput is below 0.75.
 // Bounded: fixed durations, loopback only, children killed at the end.
 import { fork, spawnSync, type ChildProcess } from 'node:child_process';
@@ -13,6 +13,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSimulator } from '../simulator/server';
+import { parseOrExit, UsageError, type CommandSpec, type Parsed } from './lib/cli';
 
 const TARGET_RATIO = 0.75;
 const CONNECTIONS = 32;
@@ -130,27 +131,39 @@ function wrkMax(url: string, headers: Record<string, string>, duration: number):
 
 type Generator = 'wrk' | 'autocannon';
 
-function parseArgs(argv: string[]): { duration: number; check: boolean; out: string; generator: Generator } {
-  let duration = 10;
-  let check = false;
-  let out = 'reports/bench-sim.json';
-  let generator: Generator | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--duration') duration = Number(argv[++i]);
-    else if (a === '--check') check = true;
-    else if (a === '--out') out = String(argv[++i]);
-    else if (a === '--generator') generator = String(argv[++i]) as Generator;
-    else throw new Error(`unknown option ${a} (usage: bench-sim [--duration <s>] [--generator wrk|autocannon] [--out <file>] [--check])`);
-  }
-  if (!Number.isInteger(duration) || duration < 1 || duration > 120) throw new Error('--duration must be an integer of seconds from 1 to 120');
-  if (generator !== undefined && generator !== 'wrk' && generator !== 'autocannon') throw new Error('--generator must be wrk or autocannon');
-  if (generator === 'wrk' && !hasWrk()) throw new Error('--generator wrk: wrk is not on PATH (Debian: apt-get install wrk)');
-  return { duration, check, out, generator: generator ?? (hasWrk() ? 'wrk' : 'autocannon') };
+const BENCH_SIM_COMMAND: CommandSpec = {
+  name: 'bench:sim',
+  usage: 'npm run bench:sim -- [--duration <s>] [--generator wrk|autocannon] [--out <file>] [--check]',
+  about:
+    "The simulator's hot path (authenticated GET /v1/templates, rate limit off) against a bare\n" +
+    'node:http server returning the same bytes, each in its own child process, loopback only:\n' +
+    "max throughput at 32 connections, then p99 at half the simulator's max rate.",
+  options: {
+    duration: { type: 'string', arg: '<s>', help: 'seconds per measurement, 1 to 120 (default 10)' },
+    generator: { type: 'string', arg: '<name>', help: 'max-rate load generator: wrk | autocannon\n(default wrk when on PATH, else autocannon)' },
+    out: { type: 'string', arg: '<file>', help: 'the JSON report, relative to the project (default reports/bench-sim.json)' },
+    check: { type: 'boolean', help: `exit 1 when sim/bare throughput is below ${TARGET_RATIO} or any request failed` },
+  },
+  examples: ['npm run bench:sim -- --duration 5 --check'],
+  exit: '0 done (with --check: targets met), 1 below target or a failed run, 2 bad usage',
+};
+
+function benchArgs(p: Parsed): { duration: number; check: boolean; out: string; generator?: Generator } {
+  const d = p.string('duration');
+  const duration = d === undefined ? 10 : /^\d+$/.test(d) ? Number(d) : NaN;
+  if (!Number.isInteger(duration) || duration < 1 || duration > 120) throw new UsageError(`--duration must be an integer of seconds from 1 to 120 (got "${d}")`);
+  const generator = p.string('generator');
+  if (generator !== undefined && generator !== 'wrk' && generator !== 'autocannon') throw new UsageError(`--generator must be wrk or autocannon (got "${generator}")`);
+  const out = p.string('out') ?? 'reports/bench-sim.json';
+  if (out === '') throw new UsageError('--out needs a file path');
+  return { duration, check: p.flag('check'), out, ...(generator ? { generator } : {}) };
 }
 
 async function main(): Promise<void> {
-  const { duration, check, out, generator } = parseArgs(process.argv.slice(2));
+  const args = parseOrExit(BENCH_SIM_COMMAND, process.argv.slice(2), benchArgs);
+  if (args.generator === 'wrk' && !hasWrk()) throw new Error('--generator wrk: wrk is not on PATH (Debian: apt-get install wrk)');
+  const { duration, check, out } = args;
+  const generator: Generator = args.generator ?? (hasWrk() ? 'wrk' : 'autocannon');
   process.stderr.write(`bench-sim: max-rate load generator: ${generator}${generator === 'autocannon' ? ' (install wrk for a generator that outruns the servers)' : ''}\n`);
   const children: ChildProcess[] = [];
   try {
@@ -231,7 +244,9 @@ async function main(): Promise<void> {
   }
 }
 
-const serveAt = process.argv.indexOf('--serve');
+// Child mode is only for the children this script forks (IPC channel, `--serve` first): anywhere
+// else --serve is an unknown option like any other.
+const serveAt = process.argv[2] === '--serve' && process.send !== undefined ? 2 : -1;
 if (serveAt !== -1) {
   // Child mode: exit with the parent.
   process.on('disconnect', () => process.exit(0));

@@ -9,19 +9,25 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import { mergeSummaries, parseInstanceSummary, type InstanceInput } from '../lib/merge-summaries';
 import { redactSecrets } from '../lib/redact';
+import { parseCommand, renderHelp, usageLine, UsageError, type CommandSpec } from './lib/cli';
 
-export const USAGE = `usage: npm run merge -- <instance summary.json>... [--out <dir>]
+export const MERGE_COMMAND: CommandSpec = {
+  name: 'merge',
+  usage: 'npm run merge -- <instance summary.json>... [--out <dir>]',
+  about:
+    'Merges the <scenario>.summary.json files that several k6 instances (execution segments) wrote\n' +
+    'into one verdict per scenario, re-evaluating every threshold on the combined values.',
+  options: {
+    out: { type: 'string', arg: '<dir>', help: 'where to write <scenario>.summary.json and <scenario>.junit.xml\n(default reports/merged)' },
+  },
+  positionals: true,
+  examples: ['npm run merge -- reports/a/*.summary.json reports/b/*.summary.json --out reports/merged'],
+  exit: '0 every merged scenario passes, 1 one fails, 2 bad usage or an unreadable input',
+};
 
-Merges the <scenario>.summary.json files that several k6 instances (execution segments) wrote
-into one verdict per scenario, re-evaluating every threshold on the combined values.
-
-  --out <dir>   where to write <scenario>.summary.json and <scenario>.junit.xml (reports/merged)
-  -h, --help    this text
-
-Exit: 0 every merged scenario passes, 1 one fails, 2 bad usage or an unreadable input.`;
+export const USAGE = renderHelp(MERGE_COMMAND).trimEnd();
 
 export interface Io {
   out(text: string): void;
@@ -36,30 +42,21 @@ function safeName(scenario: string): boolean {
 }
 
 export function runMerge(argv: string[], io: Io = processIo, now = new Date()): number {
-  let parsed;
+  let files: string[];
+  let outDir: string;
   try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: { out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-    });
+    const parsed = parseCommand(MERGE_COMMAND, argv);
+    if (parsed.help) {
+      io.out(`${USAGE}\n`);
+      return 0;
+    }
+    files = parsed.positionals;
+    if (files.length === 0) throw new UsageError('no summary files given');
+    outDir = parsed.string('out') ?? join('reports', 'merged');
+    if (outDir === '') throw new UsageError('--out needs a directory');
   } catch (err) {
-    io.err(`merge: ${redactSecrets((err as Error).message)}\n${USAGE}\n`);
-    return 2;
-  }
-  if (parsed.values.help) {
-    io.out(`${USAGE}\n`);
-    return 0;
-  }
-  const files = parsed.positionals;
-  if (files.length === 0) {
-    io.err(`merge: no summary files given\n${USAGE}\n`);
-    return 2;
-  }
-  const outDir = parsed.values.out ?? join('reports', 'merged');
-  if (outDir === '') {
-    io.err(`merge: --out needs a directory\n${USAGE}\n`);
+    if (!(err instanceof UsageError)) throw err;
+    io.err(redactSecrets(usageLine(MERGE_COMMAND, err.message)));
     return 2;
   }
 

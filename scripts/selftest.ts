@@ -3,21 +3,26 @@
 // rate-limit algorithm and Retry-After form (repeated --repeat times: flakiness is a defect),
 // then against each fault of the catalogue; load-only faults go to the k6 scenarios where k6
 // is installed. Prints the matrix, writes reports/selftest.{md,json}, exits 1 when any fault
-// goes undetected or any clean run reports a failure. --latency puts the clean runs' simulator
+// goes undetected or any clean run reports a failure; each run prints a line as it finishes
+// ("[fault 3 of 12] ok ..."). --latency puts the clean runs' simulator
 // at that network distance (each run its own seed; the fault runs stay on loopback);
 // --clean-only skips the faults: `npm run selftest -- --latency 50:10 --repeat 10`.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { FAULT_CATALOGUE } from '../simulator/faults';
-import { parseSelftestArgs } from '../selftest/args';
+import { SELFTEST_COMMAND, selftestArgs } from '../selftest/args';
+import { CLEAN_CONFIGS } from '../selftest/detect';
+import { parseOrExit } from './lib/cli';
+import { numberProgress } from './lib/progress';
 import { renderMatrixMarkdown, runMatrix, type FaultInfo } from '../selftest/matrix';
 import { k6LoadDetector } from '../selftest/k6-detector';
 
 async function main(): Promise<number> {
-  const { repeat, only, latency, cleanOnly } = parseSelftestArgs(process.argv.slice(2));
+  const { repeat, only, latency, cleanOnly } = parseOrExit(SELFTEST_COMMAND, process.argv.slice(2), selftestArgs);
   const faults: FaultInfo[] = cleanOnly ? [] : FAULT_CATALOGUE.filter((f) => only.length === 0 || only.includes(f.name)).map((f) => ({ ...f }));
   const load = k6LoadDetector();
   const started = Date.now();
-  const m = await runMatrix({ faults, repeat, load: load ?? undefined, onProgress: (l) => console.log(l), ...(latency ? { latency } : {}) });
+  const numbered = numberProgress({ clean: repeat * CLEAN_CONFIGS.length, faults: faults.length });
+  const m = await runMatrix({ faults, repeat, load: load ?? undefined, onProgress: (l) => console.log(numbered(l)), ...(latency ? { latency } : {}) });
   const md = renderMatrixMarkdown(m, { repeat, loadDetector: load?.name ?? 'none (k6 not found: load-only faults not run)', ...(latency ? { latency } : {}) });
   mkdirSync('reports', { recursive: true });
   writeFileSync('reports/selftest.md', md);

@@ -1,10 +1,11 @@
 // The simulator as a process: `node build/simulator/cli.js --port 0 --fixtures f.json`.
-// Prints the base URL and the fixtures path (never a key); bad flags exit 2 with one line and
-// the usage; SIGINT/SIGTERM close the server and exit 0.
+// Prints the base URL and the fixtures path (never a key); --help prints the usage (exit 0), a bad
+// flag one line naming it (exit 2); SIGINT/SIGTERM close the server and exit 0.
 import { renameSync, writeFileSync } from 'node:fs';
 import { listFaults } from './faults';
 import { createNetworkLatency, describeLatency } from './latency';
-import { parseCli, UsageError, USAGE, type CliConfig } from './options';
+import { SIM_COMMAND, simConfig, type CliConfig } from './options';
+import { parseOrExit } from '../scripts/lib/cli';
 import { startSimulator } from './server';
 
 function describeLimit(cfg: CliConfig): string {
@@ -17,18 +18,7 @@ function describeLimit(cfg: CliConfig): string {
 }
 
 async function main(): Promise<void> {
-  let cfg: CliConfig;
-  try {
-    cfg = parseCli(process.argv.slice(2));
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    process.stderr.write(`error: ${err.message}\n${USAGE}\n`);
-    process.exit(2);
-  }
-  if (cfg.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return;
-  }
+  const cfg: CliConfig = { ...parseOrExit(SIM_COMMAND, process.argv.slice(2), simConfig), help: false };
   if (cfg.listFaults) {
     process.stdout.write(`${listFaults()}\n`);
     return;

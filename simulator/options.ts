@@ -1,28 +1,47 @@
-// Parsing of the CLI's flags into StartOptions. Pure (no process access) so it is unit-tested.
+// Parsing of the CLI's flags into StartOptions. Pure (no process access) so it is unit-tested;
+// the flags themselves are declared in SIM_COMMAND (scripts/lib/cli.ts parses and renders them).
 import { DEFAULT_POOL_SIZE, DEFAULT_RUN_QUOTA } from './app';
 import { RETRY_AFTER_FORMATS, type RetryAfterFormat } from './context';
 import { faultByName, FAULT_NAMES } from './faults';
 import { DEFAULT_LATENCY_SEED, parseLatencySpec } from './latency';
 import { ALGORITHMS, type Algorithm } from './rate-limit';
 import { isLoopbackHost, type StartOptions } from './server';
+import { parseCommand, renderHelp, UsageError, type CommandSpec, type Parsed } from '../scripts/lib/cli';
 
-export const USAGE = `usage: node build/simulator/cli.js [options]
-  --port <n>                  TCP port, 0 = any free port (default 0)
-  --host <addr>               loopback address: 127.0.0.0/8 or ::1 (default 127.0.0.1)
-  --fixtures <file>           write the fixtures JSON (base URL, keys, admin token) here
-  --rate-limit <spec>|off     per-key edge limit: N/<int>s, N/<int>ms, N/<int>m (default 20/1s)
-  --algorithm <name>          fixed-window | sliding-window | token-bucket (default fixed-window)
-  --retry-after-format <f>    delay-seconds | http-date (default delay-seconds)
-  --run-quota <n>             runs org A may create (default ${DEFAULT_RUN_QUOTA})
-  --pool-size <n>             extra org-A keys in fixtures.pool (default ${DEFAULT_POOL_SIZE})
-  --latency <ms>[:<jitter>]   clean network distance (not a fault): add <ms> of round trip to every
-                              API response (any status, 429 and 401 included), uniform jitter within
-                              ±<jitter> ms (<= ms); half before the edge, half after the response.
-                              /_sim is not delayed (default: none)
-  --seed <n>                  seed of the latency's PRNG: same seed, same delays (default ${DEFAULT_LATENCY_SEED})
-  --fault <name>              switch on a deliberate fault (repeatable; see --list-faults)
-  --list-faults               print the fault catalogue, one line per fault, and exit
-  --help                      show this help`;
+/** The simulator's command line, declared once: parsed by parseCommand, rendered by --help. */
+export const SIM_COMMAND: CommandSpec = {
+  name: 'sim',
+  usage: 'npm run sim -- [options]\nnode build/simulator/cli.js [options]',
+  about:
+    'Starts the stateful simulator of the Rundun API v1 on loopback and prints its base URL\n' +
+    '(never a key). SIGINT/SIGTERM close it and exit 0.',
+  options: {
+    port: { type: 'string', arg: '<n>', help: 'TCP port, 0 = any free port (default 0; the base URL is printed)' },
+    host: { type: 'string', arg: '<addr>', help: 'loopback address: 127.0.0.0/8 or ::1 (default 127.0.0.1)' },
+    fixtures: { type: 'string', arg: '<file>', help: 'write the fixtures JSON (base URL, keys, admin token) here, mode 0600' },
+    'rate-limit': { type: 'string', arg: '<spec>|off', help: 'per-key edge limit: N/<int>s, N/<int>ms, N/<int>m (default 20/1s)' },
+    algorithm: { type: 'string', arg: '<name>', help: `${ALGORITHMS.join(' | ')} (default fixed-window)` },
+    'retry-after-format': { type: 'string', arg: '<f>', help: `${RETRY_AFTER_FORMATS.join(' | ')} (default delay-seconds)` },
+    'run-quota': { type: 'string', arg: '<n>', help: `runs org A may create (default ${DEFAULT_RUN_QUOTA})` },
+    'pool-size': { type: 'string', arg: '<n>', help: `extra org-A keys in fixtures.pool (default ${DEFAULT_POOL_SIZE})` },
+    latency: {
+      type: 'string',
+      arg: '<ms>[:<jitter>]',
+      help:
+        'clean network distance (not a fault): add <ms> of round trip to every\n' +
+        'API response (any status, 429 and 401 included), uniform jitter within\n' +
+        '±<jitter> ms (<= ms); half before the edge, half after the response.\n' +
+        '/_sim is not delayed (default: none)',
+    },
+    seed: { type: 'string', arg: '<n>', help: `seed of the latency's PRNG: same seed, same delays (default ${DEFAULT_LATENCY_SEED})` },
+    fault: { type: 'string', multiple: true, arg: '<name>', help: 'switch on a deliberate fault (repeatable; see --list-faults)' },
+    'list-faults': { type: 'boolean', help: 'print the fault catalogue, one line per fault, and exit' },
+  },
+  examples: ['npm run sim -- --port 4010 --fixtures /tmp/rundun-sim.json --rate-limit 20/1s --algorithm fixed-window'],
+  exit: '0 closed by SIGINT/SIGTERM (or after --help/--list-faults), 1 could not start, 2 bad usage',
+};
+
+export const USAGE = renderHelp(SIM_COMMAND).trimEnd();
 
 export interface CliConfig {
   start: StartOptions;
@@ -32,7 +51,7 @@ export interface CliConfig {
   listFaults?: true;
 }
 
-export class UsageError extends Error {}
+export { UsageError };
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000 };
 
@@ -55,53 +74,24 @@ function parseCount(flag: string, v: string, min: number, max: number): number {
   return Number(v);
 }
 
-const VALUE_FLAGS = new Set([
-  '--port',
-  '--host',
-  '--fixtures',
-  '--rate-limit',
-  '--algorithm',
-  '--retry-after-format',
-  '--run-quota',
-  '--pool-size',
-  '--latency',
-  '--seed',
-  '--fault',
-]);
-
 export function parseCli(argv: readonly string[]): CliConfig {
+  const p = parseCommand(SIM_COMMAND, argv);
+  return { ...simConfig(p), help: p.help };
+}
+
+/** The parsed command line as the simulator's start options; a bad value throws UsageError. */
+export function simConfig(p: Parsed): Omit<CliConfig, 'help'> {
   const values = new Map<string, string>();
-  const faults: string[] = [];
-  let help = false;
-  let listFaults = false;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    if (arg === '--help' || arg === '-h') {
-      help = true;
-      continue;
-    }
-    if (arg === '--list-faults') {
-      listFaults = true;
-      continue;
-    }
-    const eq = arg.indexOf('=');
-    const flag = eq === -1 ? arg : arg.slice(0, eq);
-    if (!VALUE_FLAGS.has(flag)) throw new UsageError(`unknown option "${flag}"`);
-    let value: string | undefined;
-    if (eq !== -1) value = arg.slice(eq + 1);
-    else {
-      value = argv[i + 1];
-      i++;
-    }
-    if (value === undefined || (eq === -1 && value.startsWith('--'))) throw new UsageError(`${flag} needs a value`);
-    if (flag === '--fault') {
-      if (faultByName(value) === undefined) throw new UsageError(`unknown fault "${value}"; valid faults: ${FAULT_NAMES.join(', ')}`);
-      if (!faults.includes(value)) faults.push(value);
-      continue;
-    }
-    if (values.has(flag)) throw new UsageError(`${flag} given more than once`);
-    values.set(flag, value);
+  for (const name of Object.keys(SIM_COMMAND.options)) {
+    const v = SIM_COMMAND.options[name]?.type === 'string' && !SIM_COMMAND.options[name]?.multiple ? p.string(name) : undefined;
+    if (v !== undefined) values.set(`--${name}`, v);
   }
+  const faults: string[] = [];
+  for (const value of p.list('fault')) {
+    if (faultByName(value) === undefined) throw new UsageError(`unknown fault "${value}"; valid faults: ${FAULT_NAMES.join(', ')}`);
+    if (!faults.includes(value)) faults.push(value);
+  }
+  const listFaults = p.flag('list-faults');
 
   const start: StartOptions = {};
   const port = values.get('--port');
@@ -139,5 +129,5 @@ export function parseCli(argv: readonly string[]): CliConfig {
   if (faults.length > 0) start.faults = faults;
   const fixturesPath = values.get('--fixtures') ?? null;
   if (fixturesPath === '') throw new UsageError('--fixtures needs a file path');
-  return listFaults ? { start, fixturesPath, help, listFaults: true } : { start, fixturesPath, help };
+  return listFaults ? { start, fixturesPath, listFaults: true } : { start, fixturesPath };
 }

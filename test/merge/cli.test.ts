@@ -71,9 +71,9 @@ describe('npm run merge', () => {
   });
 
   it.each([
-    { name: 'unknown option', args: ['a/rate-limit.summary.json', '--bogus'], msg: /^merge: Unknown option '--bogus'/ },
-    { name: 'no files', args: [], msg: /^merge: no summary files given/ },
-    { name: '--out without a value', args: ['a/rate-limit.summary.json', '--out'], msg: /^merge: Option '--out <value>' argument missing/ },
+    { name: 'unknown option', args: ['a/rate-limit.summary.json', '--bogus'], msg: /^merge: unknown option --bogus \(see --help\)\n$/ },
+    { name: 'no files', args: [], msg: /^merge: no summary files given \(see --help\)\n$/ },
+    { name: '--out without a value', args: ['a/rate-limit.summary.json', '--out'], msg: /^merge: --out needs a value \(see --help\)\n$/ },
     { name: 'missing file', args: ['a/rate-limit.summary.json', 'c/nope.summary.json'], msg: /^merge: cannot read c\/nope\.summary\.json: no such file$/m },
     { name: 'a directory', args: ['a'], msg: /^merge: cannot read a: is a directory$/m },
     { name: 'bad JSON', args: ['bad.json'], msg: /^merge: bad\.json: not valid JSON \(/ },
