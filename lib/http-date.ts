@@ -121,13 +121,3 @@ export function parseHttpDate(value: string, referenceYear?: number): HttpDateRe
   }
   return { ok: true, form, epochSeconds: days * 86400 + f.hour * 3600 + f.minute * 60 + f.second };
 }
-
-/** IMF-fixdate of a time in ms since the epoch (seconds truncated), e.g. for Date / Retry-After. */
-export function formatImfFixdate(epochMs: number): string {
-  const d = new Date(Math.floor(epochMs / 1000) * 1000);
-  const p2 = (n: number) => String(n).padStart(2, '0');
-  return (
-    `${SHORT_DAYS[d.getUTCDay()] ?? ''}, ${p2(d.getUTCDate())} ${MONTHS[d.getUTCMonth()] ?? ''} ` +
-    `${String(d.getUTCFullYear()).padStart(4, '0')} ${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())} GMT`
-  );
-}

@@ -20,14 +20,6 @@ export interface ThresholdExpression {
   source: string;
 }
 
-/** Aggregations k6 offers per metric type. */
-export const AGGREGATIONS: Readonly<Record<MetricType, readonly string[]>> = {
-  counter: ['count', 'rate'],
-  gauge: ['value'],
-  rate: ['rate'],
-  trend: ['avg', 'min', 'max', 'med'], // plus p(N)
-};
-
 // k6's metric name rule (metrics.ParseMetricName): letters, digits, _ and a few symbols, 1..128.
 const METRIC_NAME = /^[A-Za-z0-9_.!?/&#()<>%-]{1,128}$/;
 const EXPRESSION = /^\s*(count|rate|value|avg|min|max|med|p\(\s*(\d+(?:\.\d+)?)\s*\))\s*(<=|>=|===|==|!=|<|>)\s*(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)\s*$/;
@@ -70,12 +62,6 @@ export function parseThresholdExpression(source: string): ThresholdExpression {
   if (pct !== undefined && !(Number(pct) >= 0 && Number(pct) <= 100)) throw new Error(`threshold '${source}': percentile must be within 0..100`);
   const aggregation = pct !== undefined ? `p(${Number(pct)})` : (m[1] as string);
   return { aggregation, op: m[3] as ThresholdOp, value: Number(m[4]), source };
-}
-
-/** Whether `aggregation` is offered by metrics of `type` (p(N) only for trends). */
-export function aggregationFits(aggregation: string, type: MetricType): boolean {
-  if (aggregation.startsWith('p(')) return type === 'trend';
-  return AGGREGATIONS[type].includes(aggregation);
 }
 
 export function compare(actual: number, op: ThresholdOp, expected: number): boolean {

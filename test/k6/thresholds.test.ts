@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { aggregationFits, compare, parseThresholdExpression, parseThresholdKey } from '../../lib/k6-thresholds';
+import { compare, parseThresholdExpression, parseThresholdKey } from '../../lib/k6-thresholds';
+import { aggregationFits } from './support/aggregations';
 import { BUILTIN_METRICS, evaluate, type MetricInfo } from './support/aggregate';
 import type { Sample } from './support/protocol';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { daysFromCivil, formatImfFixdate, parseHttpDate, resolveTwoDigitYear } from '../../lib/http-date';
+import { daysFromCivil, parseHttpDate, resolveTwoDigitYear } from '../../lib/http-date';
+import { formatImfFixdate } from '../support/imf-fixdate';
 
 const utc = (y: number, mo: number, d: number, h = 0, mi = 0, s = 0) => Date.UTC(y, mo - 1, d, h, mi, s) / 1000;
 const RFC_EXAMPLE = utc(1994, 11, 6, 8, 49, 37); // the RFC 9110 example instant

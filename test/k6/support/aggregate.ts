@@ -6,7 +6,8 @@
 // Threshold.runNoTaint passes a threshold whose value is missing ("no samples... safe to
 // ignore", k6 issue #4283), so `rate==1` on a Rate nobody added to PASSES. The summary still
 // shows such a Rate as 0 % (0 of 0).
-import { aggregateValue, aggregationFits, compare, parseThresholdExpression, parseThresholdKey, thresholdSource, type ThresholdEntry } from '../../../lib/k6-thresholds';
+import { aggregateValue, compare, parseThresholdExpression, parseThresholdKey, thresholdSource, type ThresholdEntry } from '../../../lib/k6-thresholds';
+import { aggregationFits } from './aggregations';
 import type { K6Group, K6MetricSummary, K6SummaryData } from '../../../lib/k6-summary';
 import { percentile } from '../../../lib/stats';
 import type { MetricType, Sample } from './protocol';

@@ -3,7 +3,8 @@
 // exported function, thresholds on metrics the script defines or k6 provides, with well-formed
 // tag filters and expressions whose aggregation fits the metric type. Returns every problem as
 // a readable message ([] = valid). Stricter than k6 on unknown fields: those are usually typos.
-import { aggregationFits, parseThresholdExpression, parseThresholdKey, type MetricType } from '../../../lib/k6-thresholds';
+import { parseThresholdExpression, parseThresholdKey, type MetricType } from '../../../lib/k6-thresholds';
+import { aggregationFits } from './aggregations';
 import { BUILTIN_METRICS } from './aggregate';
 
 // Go's time.ParseDuration grammar (what k6 uses for duration strings), plus k6's 'd'.
