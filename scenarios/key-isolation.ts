@@ -16,7 +16,7 @@ import { keyParams, makeLogger, owe, recordRule } from './lib/k6';
 import { drive } from './lib/drive';
 import { thisInstance } from './lib/instance';
 import { planIsolation, spreadShare, type SpreadPlan } from './lib/plan-isolation';
-import { metricValue, summaryFromRaw, type SummaryExtras } from './lib/summary';
+import { metricValue, readSeries, seriesSpec, summaryFromRaw, windowSeries, type SummaryExtras } from './lib/summary';
 
 const plan = planIsolation(config);
 export const options = plan.options;
@@ -34,6 +34,11 @@ const spreadSentShare = new Rate('spread_sent_share');
 // summary reports the addresses the VU ids really mapped to, not the ones that were configured.
 const spreadVusOnAddress = (plan.spread?.addressList ?? []).map((_, i) => new Counter(`spread_vus_addr_${i}`));
 const SPREAD_TAGS = { rule: RULES.isolation };
+// Accepted and 429 per window, key A and the bystanders (summed), for the HTML report.
+const throttledSeriesSpec = seriesSpec('isolation_throttled_series', plan.durationMs, plan.windowMs);
+const bystanderSeriesSpec = seriesSpec('isolation_bystander_series', plan.bystanderDurationMs, plan.windowMs);
+const throttledSeries = windowSeries(throttledSeriesSpec, (name) => new Counter(name));
+const bystanderSeries = windowSeries(bystanderSeriesSpec, (name) => new Counter(name));
 const log = makeLogger(config, 'key-isolation');
 const URL = `${config.target.baseUrl}/templates?per_page=1`;
 const NAME = 'GET /v1/templates';
@@ -51,6 +56,7 @@ export async function throttledKey(): Promise<void> {
   try {
     const start = Date.now();
     const obs = await send(plan.throttled, 'throttled', plan.overRate, plan.durationMs, start);
+    throttledSeries.record(obs, start);
     const from = start + plan.bystanderStartMs;
     const to = from + plan.bystanderDurationMs;
     const rejected = obs.filter((o) => o.status === 429 && o.t >= from && o.t < to).length;
@@ -69,6 +75,7 @@ export async function bystanderKey(): Promise<void> {
   try {
     const start = Date.now();
     const obs = await send(ref, 'bystander', plan.bystanderRate, plan.bystanderDurationMs, start);
+    bystanderSeries.record(obs, start);
     // A's side is checked by A's own VU (throttledKey); here A's throttled span is the schedule's.
     // On a split run A may be on another instance: a correct server still never throttles a
     // bystander at half its limit, so this cannot raise a false alarm.
@@ -149,7 +156,7 @@ export function handleSummary(raw: unknown): Record<string, string> {
     }
     return {
       notes,
-      details: { limit: plan.limit, windowMs: plan.windowMs, throttled: plan.throttled.role, bystanders: plan.bystanders.map((k) => k.role), spread: plan.spread ? { ...plan.spread, key: plan.spread.key.role, addressesUsed: spreadAddressesUsed } : null },
+      details: { limit: plan.limit, windowMs: plan.windowMs, throttled: plan.throttled.role, bystanders: plan.bystanders.map((k) => k.role), bystanderStartMs: plan.bystanderStartMs, series: { throttled: readSeries(data, throttledSeriesSpec), bystanders: readSeries(data, bystanderSeriesSpec) }, spread: plan.spread ? { ...plan.spread, key: plan.spread.key.role, addressesUsed: spreadAddressesUsed } : null },
       metrics: ['http_reqs', 'http_req_duration', 'spread_sent', 'spread_accepted'],
     };
   });

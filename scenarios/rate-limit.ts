@@ -9,7 +9,7 @@
 // offered rate holds at any network distance.
 import http from 'k6/http';
 import exec from 'k6/execution';
-import { Gauge, Trend } from 'k6/metrics';
+import { Counter, Gauge, Trend } from 'k6/metrics';
 import { estimateLimit, judgeUnderLimit, judgeWindowedAcceptance, type Observation } from '../lib/ratelimit';
 import { fmt, RULES } from '../lib/verdict';
 import type { K6SummaryData } from '../lib/k6-summary';
@@ -20,7 +20,7 @@ import { judge429, type TooManyContext } from './lib/too-many';
 import { drive } from './lib/drive';
 import { settleKey } from './lib/unprovoked-429';
 import { planRateLimit } from './lib/plan-rate-limit';
-import { metricValue, summaryFromRaw, type SummaryExtras } from './lib/summary';
+import { metricValue, readSeries, seriesSpec, summaryFromRaw, windowSeries, type SummaryExtras } from './lib/summary';
 import { sampled } from './lib/verdicts';
 
 const plan = planRateLimit(config);
@@ -31,6 +31,9 @@ http.setResponseCallback(http.expectedStatuses({ min: 200, max: 299 }, 429));
 
 const estimateGauge = new Gauge('ratelimit_estimate');
 const windowAccepted = new Trend('ratelimit_window_accepted');
+// Accepted and 429 per window of the judged phase (over-limit, or discovery), for the HTML report.
+const series = seriesSpec('ratelimit_series', plan.mode === 'known' ? plan.overMs : (plan.discovery?.durationMs ?? 0), plan.windowMs);
+const seriesRecorder = windowSeries(series, (name) => new Counter(name));
 const log = makeLogger(config, 'rate-limit');
 const URL = `${config.target.baseUrl}/templates?per_page=1`;
 const NAME = 'GET /v1/templates';
@@ -118,6 +121,7 @@ async function judgeKey(ref: KeyRef): Promise<string | undefined> {
     recordRule(v.rule, v.ok);
     log(`${ref.role}: ${v.rule}: ${v.ok ? 'ok' : 'FAILED'}: ${v.reason}`);
     for (const w of v.details?.windows.slice(1, -1) ?? []) windowAccepted.add(w.accepted, { key: ref.role });
+    seriesRecorder.record(over.obs);
     const met = over.first429 >= 0 && over.first429 + 1 <= 2 * L + 1;
     recordRule('ratelimit.429-status', met);
     if (!met) log(`${ref.role}: ratelimit.429-status: FAILED: ${over.first429 < 0 ? `no 429 in ${over.obs.length} requests at ${plan.overload}× the limit` : `first 429 only at request ${over.first429 + 1}, more than twice the limit (${2 * L})`}`);
@@ -129,6 +133,7 @@ async function judgeKey(ref: KeyRef): Promise<string | undefined> {
   const d = plan.discovery as { rate: number; durationMs: number };
   if (plan.windowAssumed) log(`no RUNDUN_RATE_LIMIT or RUNDUN_RATE_WINDOW: assuming a ${W} ms window for the estimate`);
   const disc = await runPhase(ref, 'discover', d.rate, d.durationMs, ctx, true);
+  seriesRecorder.record(disc.obs);
   const met = disc.first429 >= 0 && disc.first429 + 1 <= plan.burstCap;
   recordRule('ratelimit.429-status', met);
   if (!met) log(`${ref.role}: ratelimit.429-status: FAILED: no 429 within ${Math.min(plan.burstCap, disc.obs.length)} requests at ${d.rate}/s: no limit found`);
@@ -154,7 +159,7 @@ export function handleSummary(raw: unknown): Record<string, string> {
     ];
     return {
       notes,
-      details: { mode: plan.mode, limit: plan.limit, windowMs: plan.windowMs, estimate: est ?? null, keys: plan.keys.map((k) => k.role) },
+      details: { mode: plan.mode, limit: plan.limit, windowMs: plan.windowMs, estimate: est ?? null, keys: plan.keys.map((k) => k.role), tolerance: plan.tolerance, overload: plan.overload, windows: readSeries(data, series) },
       metrics: ['http_reqs', 'http_req_duration', 'http_req_failed', 'ratelimit_estimate', 'ratelimit_window_accepted'],
     };
   });

@@ -20,6 +20,7 @@ import {
   type ThresholdOptions,
 } from '../../lib/k6-summary';
 import { redactSecrets } from '../../lib/redact';
+import { outcomeOf, type Observation } from '../../lib/ratelimit/observations';
 import type { RundunConfig } from './config';
 import { VUS_FINISHED_METRIC } from './options';
 import { CHECK_NAMES } from './verdicts';
@@ -187,4 +188,99 @@ export function unknownShapeFiles(scenario: string, cfg: RundunConfig, raw: unkn
     [`${dir}/${scenario}.junit.xml`]: redactSecrets(junit, keys),
     stdout: redactSecrets(`rundun k6 ${scenario}: ERROR: ${message}\n`, keys),
   };
+}
+
+// Per-window series for the HTML report's charts (lib/report-html). handleSummary runs apart
+// from the VUs and sees only metrics, so each point of a series is a pair of Counters created
+// at init (as capacity's plateau_<n>_* are): counters sum across VUs and across instances (npm
+// run merge), and the series stays bounded: at most MAX_SERIES_POINTS points, consecutive
+// windows merged into one point when the phase is longer.
+
+/** Most points a series has (each is two counters in the summary). */
+export const MAX_SERIES_POINTS = 60;
+
+export interface SeriesSpec {
+  /** Metric name prefix: <name>_<i>_accepted, <name>_<i>_rejected, <name>_keys. */
+  name: string;
+  windowMs: number;
+  /** One point covers this long: a whole number of windows. */
+  bucketMs: number;
+  points: number;
+}
+
+/** The series for a phase of `phaseMs` judged in windows of `windowMs`. */
+export function seriesSpec(name: string, phaseMs: number, windowMs: number, maxPoints = MAX_SERIES_POINTS): SeriesSpec {
+  if (!(windowMs > 0) || !(phaseMs >= 0) || !(maxPoints >= 1)) throw new Error(`series ${name}: phase ${phaseMs} ms, window ${windowMs} ms, ${maxPoints} points: need a positive window and at least one point`);
+  // One window more than the phase: a late timer may push the last send into it.
+  const windows = Math.ceil(phaseMs / windowMs) + 1;
+  const perBucket = Math.ceil(windows / maxPoints);
+  const bucketMs = perBucket * windowMs;
+  return { name, windowMs, bucketMs, points: Math.min(maxPoints, Math.ceil(windows / perBucket)) };
+}
+
+export interface CounterLike {
+  add(value: number): void;
+}
+
+export interface WindowSeriesRecorder {
+  /** Adds one key's phase (observations by send time, from t0 or the first send) to the series. */
+  record(obs: readonly Observation[], t0?: number): void;
+}
+
+/** Call at init: `counter` creates a k6 Counter (metrics can only be created there). */
+export function windowSeries(spec: SeriesSpec, counter: (metric: string) => CounterLike): WindowSeriesRecorder {
+  const accepted = Array.from({ length: spec.points }, (_, i) => counter(`${spec.name}_${i}_accepted`));
+  const rejected = Array.from({ length: spec.points }, (_, i) => counter(`${spec.name}_${i}_rejected`));
+  const keys = counter(`${spec.name}_keys`);
+  return {
+    record(obs, t0) {
+      const start = t0 ?? obs.reduce((m, o) => (Number.isFinite(o.t) && o.t < m ? o.t : m), Number.POSITIVE_INFINITY);
+      const acc = new Array<number>(spec.points).fill(0);
+      const rej = new Array<number>(spec.points).fill(0);
+      for (const o of obs) {
+        const outcome = outcomeOf(o.status);
+        if (outcome === 'error' || !Number.isFinite(o.t)) continue;
+        // Anything past the end (a very late send) lands in the last point rather than vanishing.
+        const i = Math.min(spec.points - 1, Math.max(0, Math.floor((o.t - start) / spec.bucketMs)));
+        if (outcome === 'accepted') acc[i]!++;
+        else rej[i]!++;
+      }
+      // Every point gets a sample, zeros included, so the summary lists the whole series.
+      for (let i = 0; i < spec.points; i++) {
+        accepted[i]!.add(acc[i]!);
+        rejected[i]!.add(rej[i]!);
+      }
+      keys.add(1);
+    },
+  };
+}
+
+export interface SeriesPoint {
+  /** Start of the point, ms from the start of the phase. */
+  startMs: number;
+  accepted: number;
+  rejected: number;
+}
+
+export interface SeriesSummary {
+  windowMs: number;
+  bucketMs: number;
+  /** Keys (phases) summed into the series. */
+  keys: number;
+  points: SeriesPoint[];
+}
+
+/** The series as the summary holds it; null when no key recorded one (the phase did not run here). */
+export function readSeries(data: K6SummaryData, spec: SeriesSpec): SeriesSummary | null {
+  const keys = metricValue(data, `${spec.name}_keys`, 'count') ?? 0;
+  if (keys === 0) return null;
+  const points: SeriesPoint[] = [];
+  for (let i = 0; i < spec.points; i++) {
+    points.push({
+      startMs: i * spec.bucketMs,
+      accepted: metricValue(data, `${spec.name}_${i}_accepted`, 'count') ?? 0,
+      rejected: metricValue(data, `${spec.name}_${i}_rejected`, 'count') ?? 0,
+    });
+  }
+  return { windowMs: spec.windowMs, bucketMs: spec.bucketMs, keys, points };
 }

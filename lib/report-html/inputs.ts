@@ -1,0 +1,93 @@
+// What the HTML report is built from: each part is there (the parsed JSON a run wrote) or not
+// run, with the reason. The k6 summaries are read defensively: a field of the wrong type reads
+// as absent, so a summary from another version of the harness renders what it can.
+import type { ConformanceReport } from '../../conformance/report/build';
+import type { ThresholdResult } from '../k6-summary';
+
+export type Part<T> = { ok: true; data: T; file: string } | { ok: false; reason: string };
+
+/** reports/<scenario>.summary.json as scenarios/lib/summary.ts writes it (the fields read here). */
+export interface ScenarioSummary {
+  scenario: string;
+  generatedAt?: string;
+  target?: { baseUrl?: string; source?: string };
+  pass: boolean;
+  error?: string;
+  thresholds: ThresholdResult[];
+  notes: string[];
+  details: Record<string, unknown>;
+  metrics: Record<string, { type?: string; values?: Record<string, number> }>;
+  testRunDurationMs?: number | null;
+}
+
+export const K6_SCENARIOS = ['smoke', 'rate-limit', 'retry-after', 'key-isolation', 'capacity', 'soak', 'spike'] as const;
+export type K6Scenario = (typeof K6_SCENARIOS)[number];
+
+export interface ReportInputs {
+  conformance: Part<ConformanceReport>;
+  k6: Record<K6Scenario, Part<ScenarioSummary>>;
+  /** Why the k6 parts may be missing (e.g. k6 not installed), shown with each missing part. */
+  k6Note?: string;
+  generatedAt: string;
+}
+
+export type Rec = Record<string, unknown>;
+
+export const isRec = (v: unknown): v is Rec => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const numOr = (v: unknown, d?: number): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : d);
+export const strOr = (v: unknown, d?: string): string | undefined => (typeof v === 'string' ? v : d);
+export const arrOf = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+
+/** A summary metric's value, e.g. metric(s, 'ratelimit_estimate', 'value'). */
+export function metric(s: ScenarioSummary, name: string, stat: string): number | undefined {
+  return numOr(s.metrics?.[name]?.values?.[stat]);
+}
+
+export interface Series {
+  windowMs: number;
+  bucketMs: number;
+  keys: number;
+  points: Array<{ startMs: number; accepted: number; rejected: number }>;
+}
+
+/** A per-window series (scenarios/lib/summary.ts readSeries) from summary details, or null. */
+export function readSeriesField(v: unknown): Series | null {
+  if (!isRec(v)) return null;
+  const windowMs = numOr(v.windowMs);
+  const bucketMs = numOr(v.bucketMs);
+  if (windowMs === undefined || bucketMs === undefined || !(bucketMs > 0)) return null;
+  const points = arrOf(v.points)
+    .filter(isRec)
+    .map((p) => ({ startMs: numOr(p.startMs, 0)!, accepted: numOr(p.accepted, 0)!, rejected: numOr(p.rejected, 0)! }));
+  // Trailing points with nothing sent are the series' spare slot, not data.
+  while (points.length > 0 && points[points.length - 1]!.accepted + points[points.length - 1]!.rejected === 0) points.pop();
+  return { windowMs, bucketMs, keys: Math.max(1, numOr(v.keys, 1)!), points };
+}
+
+/** Parses a summary file's JSON; a clear reason when it is not one. */
+export function parseScenarioSummary(json: unknown, file: string): Part<ScenarioSummary> {
+  if (!isRec(json)) return { ok: false, reason: `${file} is not a JSON object` };
+  if (typeof json.scenario !== 'string' || typeof json.pass !== 'boolean') return { ok: false, reason: `${file} is not a k6 scenario summary (no scenario name or pass flag)` };
+  return {
+    ok: true,
+    file,
+    data: {
+      scenario: json.scenario,
+      pass: json.pass,
+      ...(typeof json.generatedAt === 'string' ? { generatedAt: json.generatedAt } : {}),
+      ...(isRec(json.target) ? { target: { baseUrl: strOr(json.target.baseUrl), source: strOr(json.target.source) } } : {}),
+      ...(typeof json.error === 'string' ? { error: json.error } : {}),
+      thresholds: arrOf(json.thresholds).filter(isRec) as unknown as ThresholdResult[],
+      notes: arrOf(json.notes).filter((n): n is string => typeof n === 'string'),
+      details: isRec(json.details) ? json.details : {},
+      metrics: isRec(json.metrics) ? (json.metrics as ScenarioSummary['metrics']) : {},
+      testRunDurationMs: numOr(json.testRunDurationMs) ?? null,
+    },
+  };
+}
+
+/** Parses conformance.json; a clear reason when it is not one. */
+export function parseConformance(json: unknown, file: string): Part<ConformanceReport> {
+  if (!isRec(json) || !Array.isArray(json.rules) || !isRec(json.matrix) || !isRec(json.totals)) return { ok: false, reason: `${file} is not a conformance report (no rules, matrix or totals)` };
+  return { ok: true, file, data: json as unknown as ConformanceReport };
+}
