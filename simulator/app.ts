@@ -10,6 +10,8 @@ import type { RetryAfterFormat, SimContext } from './context';
 import { edgeStage, identify, sendThrottle, type Identity } from './edge';
 import { createErrorShaper } from './error-faults';
 import { createFaults, FailNext, type Faults } from './faults';
+import { createJsonShaper } from './json-faults';
+import { OrgCache } from './org-cache';
 import { sendError, sendJson, StatusCounter, type Responder } from './http';
 import { generateKey, KeyStore } from './keys';
 import { createNetworkLatency, deferResponse, type LatencyOptions, type NetworkLatency } from './latency';
@@ -122,8 +124,10 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
       skip: faults.has('pagination.skip-item'),
       wrongTotal: faults.has('pagination.wrong-total'),
       nextOnLast: faults.has('pagination.next-on-last'),
+      shortPages: faults.has('pagination.short-pages'),
     },
     listAllOrgs: faults.has('org.list-all-orgs'),
+    upperCaseTemplateIds: faults.has('ids.uppercase-template-ids'),
   });
   const unversioned = faults.has('versioning.unversioned');
 
@@ -151,6 +155,8 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
   const now = clock.now;
   const admin: Responder = { counter: new StatusCounter(), now };
   const shapeError = createErrorShaper(faults);
+  const shapeJson = createJsonShaper(faults);
+  const orgCache = faults.has('load.org-cache-thrash') ? new OrgCache() : null;
   const ctx: SimContext = {
     clock,
     now,
@@ -166,6 +172,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     defaultOrgId: ORG_A,
     delay: options.delay ?? sleep,
     ...(shapeError === undefined ? {} : { shapeError }),
+    ...(shapeJson === undefined ? {} : { shapeJson }),
   };
   const onError = options.onError;
 
@@ -215,16 +222,18 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     const id = identify(req, ctx.faults);
     const throttle = edgeStage(ctx, req, id);
     if (throttle !== null) {
-      if (req.method === 'POST' && path === '/v1/runs' && ctx.faults.has('ratelimit.throttled-write-creates')) {
-        return forwardAnyway(req, id).then(() => sendThrottle(ctx, res, throttle));
+      const write = req.method === 'POST' && path === '/v1/runs';
+      if (write && ctx.faults.has('ratelimit.throttled-write-creates')) {
+        return forwardAnyway(req, id).then(() => sendThrottle(ctx, res, throttle, write));
       }
-      return sendThrottle(ctx, res, throttle);
+      return sendThrottle(ctx, res, throttle, write);
     }
     const orgId = authStage(ctx, res, id);
     if (orgId === null) return;
     if (path === '/v1' || path.startsWith('/v1/')) {
       if (ctx.failNext.consume(path)) return sendError(ctx, res, 'internal_error');
       if (ctx.faults.has('load.sporadic-500') && ctx.faults.countRequest() % SPORADIC_500_EVERY === 0) return sendError(ctx, res, 'internal_error');
+      if (orgCache !== null && orgCache.thrashes(orgId, id.hashKey ?? 'none', clock.monotonic())) return sendError(ctx, res, 'internal_error');
     }
     const route = matchRoute(req.method, path);
     const query = q === -1 ? null : url.slice(q + 1);

@@ -1,7 +1,7 @@
 // Stage 1, the edge: identify the caller and rate-limit it, before auth and routing (so 401s
 // and 404s count too). The identity is the presented bearer token, hashed once here; the auth
 // stage reuses the hash. Requests without a parsable bearer token count per source address.
-// Faults here: the ratelimit.* bucket-choice, limit and Retry-After faults, and the
+// Faults here: the ratelimit.* bucket-choice, limit, Retry-After and 429-status faults, and the
 // auth.scheme-case-sensitive / auth.other-scheme-accepted credential parsing.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SimContext } from './context';
@@ -83,6 +83,9 @@ export interface Throttle {
 /** ratelimit.retry-after-long: how much more Retry-After asks for than the real wait. */
 export const LONG_EXTRA_MS = 10_000;
 
+/** ratelimit.retry-after-loose: how much more Retry-After asks for than the real wait. */
+export const LOOSE_EXTRA_MS = 1000;
+
 /** ratelimit.retry-after-short: how long past the limiter's own wait a throttled key stays blocked. */
 export const SHORT_PENALTY_MS = 2900;
 
@@ -138,8 +141,15 @@ function retryAfterFor(ctx: SimContext, waitMs: number, wall: number): string | 
     // As an HTTP-date: exactly `seconds` after the Date header's second.
     return ctx.retryAfterFormat === 'http-date' ? new Date((Math.floor(wall / 1000) + seconds) * 1000).toUTCString() : String(seconds);
   }
-  const asked = f.has('ratelimit.retry-after-long') ? waitMs + LONG_EXTRA_MS : waitMs;
-  return ctx.retryAfterFormat === 'http-date' ? retryAfterDate(wall, asked) : String(retryAfterSeconds(asked));
+  const asked = f.has('ratelimit.retry-after-long') ? waitMs + LONG_EXTRA_MS : f.has('ratelimit.retry-after-loose') ? waitMs + LOOSE_EXTRA_MS : waitMs;
+  if (ctx.retryAfterFormat !== 'http-date') return String(retryAfterSeconds(asked));
+  // retry-after-loose stays loose, never unbounded: at most Date + ceil(window) + 1 s (the bound
+  // an honest date can already reach when the wait ends just past a second).
+  if (f.has('ratelimit.retry-after-loose') && ctx.limiter !== null) {
+    const bound = (Math.floor(wall / 1000) + Math.ceil(ctx.limiter.config.windowMs / 1000) + 1) * 1000;
+    return new Date(Math.min(Date.parse(retryAfterDate(wall, asked)), bound)).toUTCString();
+  }
+  return retryAfterDate(wall, asked);
 }
 
 /** null when the request may go on; otherwise the 429 to send (nothing is sent here). */
@@ -153,9 +163,15 @@ export function edgeStage(ctx: SimContext, req: IncomingMessage, id: Identity): 
   return { retryAfter: retryAfterFor(ctx, wait, wall), wall };
 }
 
-/** Sends the 429: the rate_limited error with Retry-After (or, under a fault, without them). */
-export function sendThrottle(ctx: SimContext, res: ServerResponse, th: Throttle): void {
+const UNAVAILABLE = JSON.stringify({ error: 'unavailable', message: 'The service is busy. Retry later.' });
+
+/**
+ * Sends the 429: the rate_limited error with Retry-After (or, under a fault, without them).
+ * `write`: the request is a POST /v1/runs (ratelimit.503-for-throttled-write answers it 503).
+ */
+export function sendThrottle(ctx: SimContext, res: ServerResponse, th: Throttle, write = false): void {
   const extra = th.retryAfter === null ? undefined : { 'retry-after': th.retryAfter };
+  if (write && ctx.faults.has('ratelimit.503-for-throttled-write')) return sendJson(ctx, res, 503, UNAVAILABLE, extra, th.wall);
   if (ctx.faults.has('ratelimit.no-error-body')) return sendJson(ctx, res, 429, '', extra, th.wall);
   sendError(ctx, res, 'rate_limited', undefined, extra, th.wall);
 }

@@ -98,6 +98,8 @@ export interface Responder {
   readonly now: () => number;
   /** Present only when an errors.* fault is on. */
   readonly shapeError?: ErrorShaper;
+  /** Present only when a serializer fault rewrites every JSON body (versioning.new-field). */
+  readonly shapeJson?: (body: Buffer | string) => Buffer | string;
 }
 
 export function sendJson(
@@ -108,6 +110,7 @@ export function sendJson(
   extra?: Record<string, string>,
   dateMs: number = r.now(),
 ): void {
+  if (r.shapeJson !== undefined && body.length > 0) body = r.shapeJson(body);
   r.counter.add(status);
   const headers: Record<string, string | number> = {
     'content-type': JSON_TYPE,

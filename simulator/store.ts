@@ -44,11 +44,14 @@ export class Org {
     runQuota: number,
     seed: string,
     private readonly paging: PagingFaults = NO_PAGING_FAULTS,
+    upperCaseIds = false,
   ) {
     const list: Template[] = [];
     for (let i = 0; i < templateCount; i++) {
       const n = String(i + 1).padStart(3, '0');
-      const tid = `t-${seededUuid(`${seed}:${id}:template:${i}`)}`;
+      const uuid = seededUuid(`${seed}:${id}:template:${i}`);
+      // ids.uppercase-template-ids: the id generator formats the UUID upper case.
+      const tid = upperCaseIds ? `T-${uuid.toUpperCase()}` : `t-${uuid}`;
       const name = `Org ${id} template ${n}`;
       const createdAt = new Date(TEMPLATE_EPOCH_MS + Math.floor(i / 2) * HOUR_MS).toISOString();
       // description is optional in the contract: every third template goes without.
@@ -102,6 +105,8 @@ export interface PagingFaults {
   readonly wrongTotal?: boolean;
   /** pagination.next-on-last: the last page (that holds items) says next_page = page + 1. */
   readonly nextOnLast?: boolean;
+  /** pagination.short-pages: pages after the first end one item early. */
+  readonly shortPages?: boolean;
 }
 export const NO_PAGING_FAULTS: PagingFaults = {};
 
@@ -117,7 +122,8 @@ export function pageSlice(total: number, page: number, perPage: number, f: Pagin
     if (f.wrongTotal) p.total = total + 1;
   }
   if (f.nextOnLast && count > 0 && p.next_page === null) p.next_page = page + 1;
-  return { start, end: Math.min(start + count, total), pagination: p };
+  const end = Math.min(start + count, total);
+  return { start, end: f.shortPages && page > 1 && count > 0 ? end - 1 : end, pagination: p };
 }
 
 /** How the store misbehaves (faults); the default is correct behaviour. */
@@ -129,6 +135,8 @@ export interface StoreBehaviour {
   readonly paging?: PagingFaults;
   /** org.list-all-orgs: GET /v1/runs lists the runs of every org. */
   readonly listAllOrgs?: boolean;
+  /** ids.uppercase-template-ids: template ids are 'T-' + an upper-case UUID. */
+  readonly upperCaseTemplateIds?: boolean;
 }
 
 export type CreateRunResult =
@@ -151,7 +159,7 @@ export class Store {
     this.enforceQuota = behaviour.enforceQuota ?? true;
     this.expiresAtSkewMs = behaviour.expiresAtSkewMs ?? 0;
     this.paging = behaviour.paging ?? NO_PAGING_FAULTS;
-    for (const s of specs) this.orgs.set(s.id, new Org(s.id, s.templates, s.runQuota, seed, this.paging));
+    for (const s of specs) this.orgs.set(s.id, new Org(s.id, s.templates, s.runQuota, seed, this.paging, behaviour.upperCaseTemplateIds ?? false));
   }
 
   org(id: string): Org {

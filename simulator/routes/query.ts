@@ -11,7 +11,8 @@ export type PageQuery =
   | { ok: true; page: number; perPage: number }
   | { ok: false; code: 'bad_request' | 'validation_failed'; message: string };
 
-const DEFAULTS: PageQuery = { ok: true, page: 1, perPage: DEFAULT_PER_PAGE };
+/** pagination.default-per-page-25: the default it uses instead. */
+export const FAULTY_DEFAULT_PER_PAGE = 25;
 
 function parseIntStrict(s: string): number | null {
   if (s.length === 0 || s.length > 16) return null;
@@ -23,9 +24,12 @@ function parseIntStrict(s: string): number | null {
   return Number.isSafeInteger(n) ? n : null;
 }
 
-/** `clampPerPage`: the pagination.clamp-per-page fault (per_page above the maximum becomes it). */
-export function parsePageQuery(query: string | null, clampPerPage = false): PageQuery {
-  if (query === null || query.length === 0) return DEFAULTS;
+/**
+ * `clampPerPage`: the pagination.clamp-per-page fault (per_page above the maximum becomes it);
+ * `defaultPerPage`: the pagination.default-per-page-25 fault passes 25.
+ */
+export function parsePageQuery(query: string | null, clampPerPage = false, defaultPerPage = DEFAULT_PER_PAGE): PageQuery {
+  if (query === null || query.length === 0) return { ok: true, page: 1, perPage: defaultPerPage };
   let page: string | undefined;
   let perPage: string | undefined;
   for (const part of query.split('&')) {
@@ -49,7 +53,7 @@ export function parsePageQuery(query: string | null, clampPerPage = false): Page
   }
   const p = page === undefined ? 1 : parseIntStrict(page);
   if (p === null || p < 1) return { ok: false, code: 'validation_failed', message: 'page must be an integer >= 1.' };
-  let pp = perPage === undefined ? DEFAULT_PER_PAGE : parseIntStrict(perPage);
+  let pp = perPage === undefined ? defaultPerPage : parseIntStrict(perPage);
   if (clampPerPage && pp !== null && pp > MAX_PER_PAGE) pp = MAX_PER_PAGE;
   if (pp === null || pp < 1 || pp > MAX_PER_PAGE) {
     return { ok: false, code: 'validation_failed', message: `per_page must be an integer from 1 to ${MAX_PER_PAGE}.` };
@@ -64,7 +68,11 @@ export function isPastEnd(q: { page: number; perPage: number }, total: number): 
 
 /** The list handlers' reading of the query, with the pagination.clamp-per-page / per-page-ignored faults. */
 export function readPageQuery(faults: Faults, query: string | null): PageQuery {
-  const q = parsePageQuery(query, faults.has('pagination.clamp-per-page'));
+  const q = parsePageQuery(query, faults.has('pagination.clamp-per-page'), faults.has('pagination.default-per-page-25') ? FAULTY_DEFAULT_PER_PAGE : DEFAULT_PER_PAGE);
   if (q.ok && faults.has('pagination.per-page-ignored')) return { ...q, perPage: DEFAULT_PER_PAGE };
   return q;
 }
+
+/** json.text-plain-lists: a list writer that never sets its own Content-Type. */
+const TEXT_PLAIN: Record<string, string> = { 'content-type': 'text/plain; charset=utf-8' };
+export const listHeaders = (f: Faults): Record<string, string> | undefined => (f.has('json.text-plain-lists') ? TEXT_PLAIN : undefined);

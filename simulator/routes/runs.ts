@@ -2,13 +2,16 @@
 // order: Content-Type, size, JSON, required field, types/ranges, template, quota.
 // Handler-stage faults: status.500-on-bad-input, status.400-for-validation,
 // status.200-on-create, status.404-for-expired, status.403-cross-org, auth.cross-org-readable,
-// runs.read-back-differs, json.content-type-ignored, pagination.past-end-404.
+// runs.read-back-differs, json.content-type-ignored, pagination.past-end-404,
+// status.422-for-bad-request, status.415-for-content-type, runs.hours-bound-off-by-one,
+// json.text-plain-lists; ids.uppercase-template-ids accepts its own upper-case ids back.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SimContext } from '../context';
 import type { Run } from '../store';
 import { isJsonContentType, readBody, sendError, sendJson, sendTooLarge } from '../http';
 import { TEMPLATE_ID_PATTERN } from '../ids';
-import { isPastEnd, readPageQuery } from './query';
+import type { Faults } from '../faults';
+import { isPastEnd, listHeaders, readPageQuery } from './query';
 
 export const DEFAULT_EXPIRES_IN_HOURS = 24;
 export const MAX_EXPIRES_IN_HOURS = 168;
@@ -17,8 +20,25 @@ export type RunRequestCheck =
   | { ok: true; templateId: string; hours: number }
   | { ok: false; code: 'bad_request' | 'validation_failed'; message: string };
 
+/** The validation bugs the faults put in checkRunRequest. */
+export interface RunRequestLeniency {
+  /** ids.uppercase-template-ids: template ids matched case-insensitively. */
+  anyCaseIds?: boolean;
+  /** runs.hours-bound-off-by-one: the largest expires_in_hours accepted. */
+  maxHours?: number;
+}
+
+const TEMPLATE_ID_ANY_CASE = new RegExp(TEMPLATE_ID_PATTERN.source, 'i');
+
+export function leniencyOf(f: Faults): RunRequestLeniency {
+  return {
+    anyCaseIds: f.has('ids.uppercase-template-ids'),
+    maxHours: f.has('runs.hours-bound-off-by-one') ? MAX_EXPIRES_IN_HOURS + 1 : MAX_EXPIRES_IN_HOURS,
+  };
+}
+
 /** Validates a parsed CreateRunRequest body; unknown properties are ignored. */
-export function checkRunRequest(doc: unknown): RunRequestCheck {
+export function checkRunRequest(doc: unknown, lenient: RunRequestLeniency = {}): RunRequestCheck {
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
     return { ok: false, code: 'bad_request', message: 'The request body must be a JSON object.' };
   }
@@ -27,13 +47,13 @@ export function checkRunRequest(doc: unknown): RunRequestCheck {
     return { ok: false, code: 'bad_request', message: 'template_id is required.' };
   }
   const templateId = body['template_id'];
-  if (typeof templateId !== 'string' || !TEMPLATE_ID_PATTERN.test(templateId)) {
+  if (typeof templateId !== 'string' || !(lenient.anyCaseIds ? TEMPLATE_ID_ANY_CASE : TEMPLATE_ID_PATTERN).test(templateId)) {
     return { ok: false, code: 'validation_failed', message: 'template_id must be a template id string (t-<uuid>).' };
   }
   let hours = DEFAULT_EXPIRES_IN_HOURS;
   if (Object.hasOwn(body, 'expires_in_hours')) {
     const h = body['expires_in_hours'];
-    if (typeof h !== 'number' || !Number.isInteger(h) || h < 1 || h > MAX_EXPIRES_IN_HOURS) {
+    if (typeof h !== 'number' || !Number.isInteger(h) || h < 1 || h > (lenient.maxHours ?? MAX_EXPIRES_IN_HOURS)) {
       return { ok: false, code: 'validation_failed', message: `expires_in_hours must be an integer from 1 to ${MAX_EXPIRES_IN_HOURS}.` };
     }
     hours = h;
@@ -41,8 +61,12 @@ export function checkRunRequest(doc: unknown): RunRequestCheck {
   return { ok: true, templateId, hours };
 }
 
+const UNSUPPORTED_MEDIA_TYPE = JSON.stringify({ error: 'unsupported_media_type', message: 'Content-Type must be application/json.' });
+
 export async function createRun(ctx: SimContext, req: IncomingMessage, res: ServerResponse, orgId: string): Promise<void> {
-  if (!isJsonContentType(req.headers['content-type']) && !ctx.faults.has('json.content-type-ignored')) {
+  const f = ctx.faults;
+  if (!isJsonContentType(req.headers['content-type']) && !f.has('json.content-type-ignored')) {
+    if (f.has('status.415-for-content-type')) return sendJson(ctx, res, 415, UNSUPPORTED_MEDIA_TYPE);
     return sendError(ctx, res, 'bad_request', 'Content-Type must be application/json.');
   }
   const read = await readBody(req);
@@ -53,30 +77,32 @@ export async function createRun(ctx: SimContext, req: IncomingMessage, res: Serv
   }
   let doc: unknown;
   const text = read.body.toString('utf8');
+  // status.422-for-bad-request: every body problem is reported as a validation failure.
+  const badBody = f.has('status.422-for-bad-request') ? 'validation_failed' : 'bad_request';
   // The bug: parsing outside the try, so a syntax error escapes as a 500 (app.ts's catch).
-  if (ctx.faults.has('status.500-on-bad-input')) doc = JSON.parse(text);
+  if (f.has('status.500-on-bad-input')) doc = JSON.parse(text);
   else {
     try {
       doc = JSON.parse(text);
     } catch {
-      return sendError(ctx, res, 'bad_request', 'The request body is not valid JSON.');
+      return sendError(ctx, res, badBody, 'The request body is not valid JSON.');
     }
   }
-  const check = checkRunRequest(doc);
+  const check = checkRunRequest(doc, leniencyOf(f));
   if (!check.ok) {
-    const code = check.code === 'validation_failed' && ctx.faults.has('status.400-for-validation') ? 'bad_request' : check.code;
+    const code = check.code === 'validation_failed' ? (f.has('status.400-for-validation') ? 'bad_request' : check.code) : badBody;
     return sendError(ctx, res, code, check.message);
   }
   const created = ctx.store.createRun(orgId, check.templateId, check.hours, ctx.clock.now());
   if (!created.ok) return sendError(ctx, res, created.error);
-  sendJson(ctx, res, ctx.faults.has('status.200-on-create') ? 200 : 201, created.json);
+  sendJson(ctx, res, f.has('status.200-on-create') ? 200 : 201, created.json);
 }
 
 export function listRuns(ctx: SimContext, res: ServerResponse, orgId: string, query: string | null): void {
   const q = readPageQuery(ctx.faults, query);
   if (!q.ok) return sendError(ctx, res, q.code, q.message);
   if (ctx.faults.has('pagination.past-end-404') && isPastEnd(q, ctx.store.liveRunCount(orgId, ctx.clock.now()))) return sendError(ctx, res, 'not_found');
-  sendJson(ctx, res, 200, ctx.store.runPage(orgId, q.page, q.perPage, ctx.clock.now()));
+  sendJson(ctx, res, 200, ctx.store.runPage(orgId, q.page, q.perPage, ctx.clock.now()), listHeaders(ctx.faults));
 }
 
 const FORBIDDEN = JSON.stringify({ error: 'forbidden', message: 'This run belongs to another organisation.' });

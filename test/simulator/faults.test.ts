@@ -198,6 +198,12 @@ async function walk(m: Sim) {
 }
 const CLEAN_WALK = { lengths: [50, 50, 23], distinct: 123, totals: [123], next: [2, 3, null] };
 const keysOf = (r: Reply) => Object.keys(r.json as object).sort();
+/** The status, or how the exchange failed: 'reset' (connection dropped), 'no answer' (within 300 ms). */
+function outcome(m: Sim, path: string): Promise<number | string> {
+  const reply = get(m, path).then((r) => r.status, () => 'reset');
+  return Promise.race([reply, new Promise<string>((resolve) => setTimeout(resolve, 300, 'no answer'))]);
+}
+const UNKNOWN_TEMPLATE = '/templates/t-00000000-0000-4000-8000-000000000000';
 const JSON_CT = 'application/json; charset=utf-8';
 
 interface Case {
@@ -247,6 +253,19 @@ const CASES: Case[] = [
   { fault: 'ratelimit.retry-after-non-numeric', options: LIMITED, observe: async (m) => (await throttled(m)).headers['retry-after'], clean: '1', faulty: 'soon' },
   { fault: 'ratelimit.retry-after-fractional', options: LIMITED, observe: async (m) => (await throttled(m)).headers['retry-after'], clean: '1', faulty: '1.5' },
   { fault: 'ratelimit.retry-after-long', options: LIMITED, observe: async (m) => (await throttled(m)).headers['retry-after'], clean: '1', faulty: '11' },
+  { fault: 'ratelimit.retry-after-loose', options: LIMITED, observe: async (m) => (await throttled(m)).headers['retry-after'], clean: '1', faulty: '2' },
+  {
+    fault: 'ratelimit.503-for-throttled-write', options: LIMITED,
+    observe: async (m) => {
+      const body = { template_id: await templateOf(m) };
+      const statuses: number[] = [];
+      for (let i = 0; i < LIMIT; i++) statuses.push((await post(m, body, m.keys.ratelimit)).status);
+      const write = await post(m, body, m.keys.ratelimit);
+      return { statuses, write: [...sc(write), write.headers['retry-after']], read: (await get(m, '/templates', m.keys.ratelimit)).status };
+    },
+    clean: { statuses: [201, 201, 201], write: [429, 'rate_limited', '1'], read: 429 },
+    faulty: { statuses: [201, 201, 201], write: [503, 'unavailable', '1'], read: 429 },
+  },
   {
     // The real wait is 1 s (the window) + 2.9 s; Retry-After says 2. A retry after it is still
     // throttled (and told 1 s more); only after the real wait does the key come back.
@@ -289,12 +308,40 @@ const CASES: Case[] = [
     clean: { baseUrl: '/v1', v1: 200, root: 404 }, faulty: { baseUrl: '/', v1: 404, root: 200 },
   },
   {
+    fault: 'versioning.new-field',
+    observe: async (m) => {
+      const list = await get(m, '/templates?per_page=1');
+      const page = list.json as { data: object[]; pagination: object };
+      return [keysOf(list), Object.keys(page.data[0]!).includes('region'), Object.keys(page.pagination).includes('region'), keysOf(await get(m, '/runs/r-x'))];
+    },
+    clean: [['data', 'pagination'], false, false, ['error', 'message']], faulty: [['data', 'pagination', 'region'], true, true, ['error', 'message', 'region']],
+  },
+  {
     fault: 'json.content-type-ignored',
     observe: async (m) => {
       const body = { template_id: await templateOf(m) };
       return [(await post(m, body, m.keys.primary, null)).status, (await post(m, body, m.keys.primary, 'text/plain')).status, (await post(m, body)).status];
     },
     clean: [400, 400, 201], faulty: [201, 201, 201],
+  },
+  {
+    fault: 'json.text-plain-lists',
+    observe: async (m) => ['/templates', '/runs', `/templates/${await templateOf(m)}`].reduce(async (acc, p) => [...(await acc), (await get(m, p)).headers['content-type']], Promise.resolve([] as unknown[])),
+    clean: [JSON_CT, JSON_CT, JSON_CT], faulty: ['text/plain; charset=utf-8', 'text/plain; charset=utf-8', JSON_CT],
+  },
+  {
+    fault: 'envelope.no-pagination',
+    observe: async (m) => [keysOf(await get(m, '/templates')), keysOf(await get(m, '/templates?page=1')), keysOf(await get(m, '/runs'))],
+    clean: [['data', 'pagination'], ['data', 'pagination'], ['data', 'pagination']], faulty: [['data'], ['data', 'pagination'], ['data', 'pagination']],
+  },
+  {
+    fault: 'ids.uppercase-template-ids',
+    observe: async (m) => {
+      const id = await templateOf(m);
+      const format = /^t-[0-9a-f-]{36}$/.test(id) ? 'lower' : /^T-[0-9A-F-]{36}$/.test(id) ? 'upper' : id;
+      return { format, get: (await get(m, `/templates/${id}`)).status, create: (await post(m, { template_id: id })).status };
+    },
+    clean: { format: 'lower', get: 200, create: 201 }, faulty: { format: 'upper', get: 200, create: 201 },
   },
   {
     fault: 'envelope.wrapped-resource',
@@ -355,6 +402,14 @@ const CASES: Case[] = [
     },
     clean: [500, 'internal_error', false], faulty: [500, 'internal_error', true],
   },
+  {
+    fault: 'errors.html-error-page',
+    observe: async (m) => {
+      const missing = await get(m, '/runs/r-x');
+      return [missing.status, missing.headers['content-type'], missing.text.startsWith('<!DOCTYPE html>'), (await post(m, { template_id: 1 })).headers['content-type']];
+    },
+    clean: [404, JSON_CT, false, JSON_CT], faulty: [404, 'text/html; charset=utf-8', true, JSON_CT],
+  },
   // --- status codes
   {
     fault: 'status.404-for-expired',
@@ -402,6 +457,45 @@ const CASES: Case[] = [
     observe: async (m) => [sc(await api(m, '/templates', { method: 'DELETE', key: m.keys.primary })), sc(await api(m, '/nope', { method: 'DELETE', key: m.keys.primary }))],
     clean: [[404, 'not_found'], [404, 'not_found']], faulty: [[405, 'method_not_allowed'], [404, 'not_found']],
   },
+  {
+    fault: 'status.422-for-bad-request',
+    observe: async (m) => [sc(await post(m, '{')), sc(await post(m, [1])), sc(await post(m, {})), sc(await post(m, { template_id: 123 })), sc(await post(m, { template_id: await templateOf(m) }, m.keys.primary, 'text/plain'))],
+    clean: [[400, 'bad_request'], [400, 'bad_request'], [400, 'bad_request'], [422, 'validation_failed'], [400, 'bad_request']],
+    faulty: [[422, 'validation_failed'], [422, 'validation_failed'], [422, 'validation_failed'], [422, 'validation_failed'], [400, 'bad_request']],
+  },
+  {
+    fault: 'status.401-forbidden-code',
+    observe: async (m) => [sc(await get(m, '/templates', null)), sc(await get(m, '/templates', m.keys.revoked)), (await get(m, '/templates')).status],
+    clean: [[401, 'unauthorized'], [401, 'unauthorized'], 200], faulty: [[401, 'forbidden'], [401, 'forbidden'], 200],
+  },
+  {
+    fault: 'status.200-for-unknown-template',
+    observe: async (m) => [sc(await get(m, UNKNOWN_TEMPLATE)), (await get(m, `/templates/${await templateOf(m)}`)).status, sc(await get(m, '/runs/r-x'))],
+    clean: [[404, 'template_not_found'], 200, [404, 'run_not_found']], faulty: [[200, undefined], 200, [404, 'run_not_found']],
+  },
+  {
+    fault: 'status.415-for-content-type',
+    observe: async (m) => {
+      const body = { template_id: await templateOf(m) };
+      return [sc(await post(m, body, m.keys.primary, null)), sc(await post(m, body, m.keys.primary, 'text/plain')), (await post(m, body)).status];
+    },
+    clean: [[400, 'bad_request'], [400, 'bad_request'], 201], faulty: [[415, 'unsupported_media_type'], [415, 'unsupported_media_type'], 201],
+  },
+  {
+    fault: 'status.500-on-template-get',
+    observe: async (m) => [sc(await get(m, `/templates/${await templateOf(m)}`)), sc(await get(m, UNKNOWN_TEMPLATE)), (await get(m, '/templates')).status],
+    clean: [[200, undefined], [404, 'template_not_found'], 200], faulty: [[500, 'internal_error'], [404, 'template_not_found'], 200],
+  },
+  {
+    fault: 'status.reset-on-template-get',
+    observe: async (m) => [await outcome(m, `/templates/${await templateOf(m)}`), await outcome(m, UNKNOWN_TEMPLATE), await outcome(m, '/templates')],
+    clean: [200, 404, 200], faulty: ['reset', 404, 200],
+  },
+  {
+    fault: 'status.hang-on-template-get',
+    observe: async (m) => [await outcome(m, `/templates/${await templateOf(m)}`), await outcome(m, UNKNOWN_TEMPLATE), await outcome(m, '/templates')],
+    clean: [200, 404, 200], faulty: ['no answer', 404, 200],
+  },
   // --- auth
   { fault: 'auth.revoked-accepted', observe: async (m) => (await get(m, '/templates', m.keys.revoked)).status, clean: 401, faulty: 200 },
   {
@@ -442,11 +536,34 @@ const CASES: Case[] = [
     },
     clean: [404, false, 404], faulty: [200, true, 404],
   },
+  {
+    fault: 'auth.credential-echo',
+    observe: async (m) => {
+      const unknown = generateKey();
+      const echoes = async (token: string, authorization = `Bearer ${token}`) => {
+        const r = await api(m, '/templates', { headers: { authorization } });
+        return [r.status, r.text.includes(token.slice(9, 17))];
+      };
+      return [await echoes(unknown), await echoes(m.keys.revoked), await echoes('rdk_live_abc123'), await echoes(m.keys.primary, `Basic ${m.keys.primary}`), await echoes(m.keys.primary)];
+    },
+    clean: [[401, false], [401, false], [401, false], [401, false], [200, false]],
+    faulty: [[401, true], [401, true], [401, true], [401, false], [200, false]],
+  },
   // --- pagination
   { fault: 'pagination.repeat-item', observe: walk, clean: CLEAN_WALK, faulty: { ...CLEAN_WALK, distinct: 122 } },
   { fault: 'pagination.skip-item', observe: walk, clean: CLEAN_WALK, faulty: { ...CLEAN_WALK, lengths: [50, 50, 22], distinct: 122 } },
   { fault: 'pagination.wrong-total', observe: walk, clean: CLEAN_WALK, faulty: { ...CLEAN_WALK, totals: [123, 124] } },
   { fault: 'pagination.next-on-last', observe: walk, clean: CLEAN_WALK, faulty: { ...CLEAN_WALK, next: [2, 3, 4] } },
+  { fault: 'pagination.short-pages', observe: walk, clean: CLEAN_WALK, faulty: { ...CLEAN_WALK, lengths: [50, 49, 22], distinct: 121 } },
+  {
+    fault: 'pagination.default-per-page-25',
+    observe: async (m) => {
+      const page = (q: string) => get(m, `/templates${q}`).then((r) => r.json as { data: unknown[]; pagination: { per_page: number } });
+      const [none, first, fifty] = [await page(''), await page('?page=1'), await page('?per_page=50')];
+      return [none.data.length, none.pagination.per_page, first.data.length, fifty.data.length];
+    },
+    clean: [50, 50, 50, 50], faulty: [25, 25, 25, 50],
+  },
   {
     fault: 'pagination.per-page-ignored',
     observe: async (m) => {
@@ -485,6 +602,14 @@ const CASES: Case[] = [
     },
     clean: { spanHours: 2, afterTwoHours: 410 }, faulty: { spanHours: 3, afterTwoHours: 410 },
   },
+  {
+    fault: 'runs.hours-bound-off-by-one',
+    observe: async (m) => {
+      const t = await templateOf(m);
+      return Promise.all([168, 169, 170, 0].map(async (h) => (await post(m, { template_id: t, expires_in_hours: h })).status));
+    },
+    clean: [201, 422, 422, 422], faulty: [201, 201, 422, 422],
+  },
   // --- load
   {
     fault: 'load.latency',
@@ -499,6 +624,21 @@ const CASES: Case[] = [
       return failed;
     },
     clean: [], faulty: [50, 100],
+  },
+  {
+    // The manual clock stands still: every key stays active. From org A's 5th key on (the 4th
+    // request of the second loop), every 10th request fails; org B is unaffected.
+    fault: 'load.org-cache-thrash',
+    observe: async (m) => {
+      const failedWith = async (keys: string[], n: number) => {
+        const failed: number[] = [];
+        for (let i = 1; i <= n; i++) if ((await get(m, '/templates?per_page=1', keys[i % keys.length])).status === 500) failed.push(i);
+        return failed;
+      };
+      const a = [m.keys.primary, m.keys.secondary, m.keys.ratelimit];
+      return { threeKeys: await failedWith(a, 30), fiveKeys: await failedWith([...a, ...m.s.fixtures.pool.slice(0, 2)], 30), otherOrg: await failedWith([m.keys.other_org], 10) };
+    },
+    clean: { threeKeys: [], fiveKeys: [], otherOrg: [] }, faulty: { threeKeys: [], fiveKeys: [13, 23], otherOrg: [] },
   },
 ];
 
@@ -516,8 +656,8 @@ describe('each fault breaks exactly its behaviour', () => {
 });
 
 describe('fault details', () => {
-  it('retry-after-zero and retry-after-short in HTTP-date form: Date + 0 s, and Date + 2 s while the real wait is 3.9 s', async () => {
-    for (const [fault, seconds] of [['ratelimit.retry-after-zero', 0], ['ratelimit.retry-after-short', 2]] as const) {
+  it('retry-after-zero, -short and -loose in HTTP-date form: Date + 0 s; Date + 2 s while the real wait is 3.9 s; Date + 2 s (never past ceil(window) + 1) for a 1 s wait', async () => {
+    for (const [fault, seconds] of [['ratelimit.retry-after-zero', 0], ['ratelimit.retry-after-short', 2], ['ratelimit.retry-after-loose', 2]] as const) {
       const m = await start([fault], { ...LIMITED, retryAfterFormat: 'http-date' });
       const r = await throttled(m);
       const parsed = parseRetryAfter(r.headers['retry-after'] as string, r.headers['date'] as string);
