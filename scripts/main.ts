@@ -57,7 +57,7 @@ async function main(): Promise<number> {
 }
 
 main().then(
-  (code) => process.exit(code),
+  (code) => import('../lib/report-html/write').then((r) => process.exit(r.reportAfterMain(code, join(root, process.env.RUNDUN_REPORT_DIR || 'reports'), findK6()))),
   (e) => {
     console.error(`main job failed: ${(e as Error).message}`);
     process.exit(2);
