@@ -5,12 +5,13 @@
 import type { ResolvedContract } from '../../lib/contract';
 import { ruleById } from '../../lib/contract';
 import { validate, type SchemaName } from '../../lib/validate';
-import type { KeyRole, Target } from '../../lib/target';
+import { keyVariable, type KeyRole, type Target } from '../../lib/target';
 import type { Client, RequestOptions } from './client';
 import { describeExchange, toEvidence, type Evidence, type Exchange } from './exchange';
 import { passiveChecks, driftOf } from './passive';
 import { operationOf } from './operations';
 import type { SimControl } from './sim-control';
+import type { RunLedger } from './state-file';
 import type { RuleId } from '../../lib/contract';
 
 export interface Outcome {
@@ -28,8 +29,18 @@ export interface Probe {
   rules: RuleId[];
   /** Cells of the operation × status matrix this probe verifies. */
   covers?: Array<[operation: string, status: number]>;
+  /** It creates runs (POST /runs): skipped in read-only mode with READ_ONLY_REASON. */
+  writes?: true;
+  /** Only some of its requests write: in read-only mode it runs without them (ctx.readOnly). */
+  writesSome?: true;
   run(ctx: ProbeContext): Promise<void>;
 }
+
+/** Why a write probe did not run (RUNDUN_READ_ONLY=yes). */
+export const READ_ONLY_REASON = 'read-only mode (RUNDUN_READ_ONLY=yes): this probe creates runs';
+
+/** Methods that never change state; read-only mode sends no other. */
+export const SAFE_METHODS: readonly string[] = ['GET', 'HEAD', 'OPTIONS'];
 
 export interface ProbeEnv {
   target: Target;
@@ -38,6 +49,10 @@ export interface ProbeEnv {
   sim?: SimControl; // only against the simulator
   /** Time one probe may take; past it the probe stops at its next request and fails. */
   probeBudgetMs?: number;
+  /** RUNDUN_READ_ONLY=yes: write probes skip, and no request other than a GET is sent. */
+  readOnly?: boolean;
+  /** The runs recorded for a later run to verify (RUNDUN_STATE_FILE); absent: none kept. */
+  ledger?: RunLedger;
 }
 
 export type ProbeStatus = 'pass' | 'fail' | 'skip';
@@ -62,6 +77,8 @@ export interface ProbeResult {
 }
 
 export class SkipProbe extends Error {}
+/** A probe that is not flagged `writes` tried to write in read-only mode: refused, and a failure. */
+class ReadOnlyViolation extends Error {}
 /** Thrown when a probe runs past its time budget: a failure, never a silent gap. */
 class BudgetExceeded extends Error {}
 /** Thrown to stop a probe whose preconditions failed; the failure is already recorded. */
@@ -92,7 +109,7 @@ export class ProbeContext {
   /** The key for a role, or skip the probe saying which fixture is missing. */
   key(role: KeyRole): { role: string; value: string } {
     const value = this.env.target.keys[role];
-    if (!value) throw new SkipProbe(`needs the '${role}' key (fixtures keys.${role}, or ${KEY_ENV[role]})`);
+    if (!value) throw new SkipProbe(`needs the '${role}' key (fixtures keys.${role}, or ${keyVariable(role)})`);
     return { role, value };
   }
 
@@ -106,9 +123,26 @@ export class ProbeContext {
     throw new SkipProbe(reason);
   }
 
+  get readOnly(): boolean {
+    return this.env.readOnly === true;
+  }
+
+  /** The probe is about to create runs: in read-only mode it skips with READ_ONLY_REASON. */
+  needWrites(): void {
+    if (this.readOnly) throw new SkipProbe(READ_ONLY_REASON);
+  }
+
+  /** A matrix cell this run does not exercise after all (a write case left out in read-only mode). */
+  uncover(operation: string, status: number): void {
+    this.covers = this.covers.filter(([o, s]) => o !== operation || s !== status);
+  }
+
   async call(method: string, path: string, opts: RequestOptions = {}): Promise<Exchange> {
     if (Date.now() > this.deadline)
       throw new BudgetExceeded(`probe exceeded its time budget of ${Math.round((this.env.probeBudgetMs ?? 600_000) / 1000)} s after ${this.exchanges.length} requests (RUNDUN_PROBE_BUDGET_MS; a slow target or a low pace)`);
+    // The guard behind the `writes` flags: in read-only mode nothing but a read leaves here.
+    if (this.readOnly && !SAFE_METHODS.includes(method.toUpperCase()))
+      throw new ReadOnlyViolation(`read-only mode (RUNDUN_READ_ONLY=yes): refused to send ${method} ${path.split('?')[0]}; a probe that writes must say so (writes: true, or writesSome: true and leave the write out when ctx.readOnly)`);
     const ex = await this.env.client.request(method, path, opts);
     this.exchanges.push(ex);
     for (const pc of passiveChecks) {
@@ -180,14 +214,6 @@ export class ProbeContext {
   }
 }
 
-const KEY_ENV: Record<KeyRole, string> = {
-  primary: 'RUNDUN_API_KEY',
-  secondary: 'RUNDUN_API_KEY_SECONDARY',
-  other_org: 'RUNDUN_API_KEY_OTHER_ORG',
-  exhausted: 'RUNDUN_API_KEY_EXHAUSTED',
-  revoked: 'RUNDUN_API_KEY_REVOKED',
-  ratelimit: 'RUNDUN_API_KEY_RATELIMIT',
-};
 
 export async function runProbe(probe: Probe, env: ProbeEnv): Promise<ProbeResult> {
   const ctx = new ProbeContext(env);
@@ -197,13 +223,14 @@ export async function runProbe(probe: Probe, env: ProbeEnv): Promise<ProbeResult
   let reason: string | undefined;
   const skipRule = probe.rules.find((r) => env.contract.skipped[r]);
   try {
+    if (probe.writes && env.readOnly) throw new SkipProbe(READ_ONLY_REASON);
     if (skipRule && probe.rules.every((r) => env.contract.skipped[r])) throw new SkipProbe(`rule ${skipRule} is skipped on this target: ${env.contract.skipped[skipRule]}`);
     await probe.run(ctx);
   } catch (e) {
     if (e instanceof SkipProbe) {
       status = 'skip';
       reason = e.message;
-    } else if (e instanceof BudgetExceeded) {
+    } else if (e instanceof BudgetExceeded || e instanceof ReadOnlyViolation) {
       for (const rule of probe.rules) ctx.outcomes.push({ rule, ok: false, message: e.message, evidence: ctx.exchanges.slice(-1).map(toEvidence) });
     } else if (!(e instanceof StopProbe)) {
       // A bug in a probe or an unexpected shape from the server: report, never crash the run.
@@ -227,7 +254,7 @@ export async function runProbe(probe: Probe, env: ProbeEnv): Promise<ProbeResult
     reason,
     outcomes: ctx.outcomes,
     passiveHeld: ctx.passiveHeld,
-    covers: probe.covers ?? [],
+    covers: ctx.covers,
     cells: ctx.cells,
     tally: ctx.exchanges.filter((e) => e.status > 0).map((e) => [operationOf(e.method, e.path) ?? 'other', e.status]),
     drift: ctx.drift,
