@@ -1,5 +1,6 @@
 // One request and what came back (or how it failed), as the checks and the reports see it.
 import { redactSecrets } from '../../lib/redact';
+import { presentedKeysOf, redactFragments } from '../../lib/checks';
 
 export interface Exchange {
   method: string;
@@ -34,17 +35,23 @@ export interface Evidence {
 const RELEVANT_HEADERS = ['content-type', 'retry-after', 'date', 'ratelimit', 'ratelimit-policy', 'x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset'];
 export const BODY_EXCERPT = 400;
 
-/** A redacted, size-bounded view of an exchange for reports. */
+/**
+ * A redacted, size-bounded view of an exchange for reports. The request's own keys are cut out
+ * whole and in recognisable fragments: a server that echoes a malformed or bare key
+ * (auth.no-credential-echo) must not get it into the report through the evidence.
+ */
 export function toEvidence(ex: Exchange): Evidence {
+  const keys = presentedKeysOf(ex.requestHeaders);
+  const clean = (text: string) => redactFragments(redactSecrets(text, keys), keys);
   const headers: Record<string, string> = {};
-  for (const h of RELEVANT_HEADERS) if (ex.headers[h] !== undefined) headers[h] = redactSecrets(ex.headers[h]!);
+  for (const h of RELEVANT_HEADERS) if (ex.headers[h] !== undefined) headers[h] = clean(ex.headers[h]!);
   const body = ex.bodyText.length > BODY_EXCERPT ? `${ex.bodyText.slice(0, BODY_EXCERPT)}… (${ex.bodyText.length} bytes)` : ex.bodyText;
   return {
-    request: `${ex.method} ${redactSecrets(ex.path)} (key: ${ex.keyRole})`,
+    request: `${ex.method} ${clean(ex.path)} (key: ${ex.keyRole})`,
     status: ex.status,
-    ...(ex.error ? { error: redactSecrets(ex.error) } : {}),
+    ...(ex.error ? { error: clean(ex.error) } : {}),
     headers,
-    body: redactSecrets(body),
+    body: clean(body),
   };
 }
 

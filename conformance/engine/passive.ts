@@ -1,112 +1,97 @@
-// Passive checks: run on every response the suite receives, in every probe. One function per
-// rule, registered by rule id. Each returns null (holds) or a failure message.
-import { validate } from '../../lib/validate';
+// Passive checks: run on every response the suite receives, in every probe. The checks
+// themselves are lib/checks' registry (shared with the k6 scenarios); this module picks the
+// rules the suite judges passively and adapts an Exchange to the engine-neutral response.
 import { unknownProperties } from '../../lib/drift';
-import { parseRetryAfter, judgeRetryAfter } from '../../lib/retry-after';
+import {
+  checksFor,
+  contractSettings,
+  presentedKeysOf,
+  runChecks,
+  subjectOf,
+  type CheckedRequest,
+  type CheckedResponse,
+  type CheckSettings,
+  type Subject,
+} from '../../lib/checks';
 import type { ResolvedContract } from '../../lib/contract';
 import type { Exchange } from './exchange';
-import { operationOf, SUCCESS_SCHEMA, TABLE_STATUSES } from './operations';
-import type { RuleId } from '../../lib/contract';
+import { operationOf, SUCCESS_SCHEMA } from './operations';
 
 export interface PassiveCheck {
-  rule: RuleId;
+  rule: string;
   applies(ex: Exchange): boolean;
   check(ex: Exchange, c: ResolvedContract): string | null;
 }
 
-const responded = (ex: Exchange) => ex.status > 0;
-const isError = (ex: Exchange) => ex.status >= 400;
-const summary = (issues: { path: string; message: string }[]) =>
-  issues.slice(0, 3).map((i) => `${i.path || '(root)'} ${i.message}`).join('; ');
+/** The rules judged on every exchange (the contract marks them judges.passive). */
+export const PASSIVE_RULES = [
+  'json.response-content-type',
+  'status.in-table',
+  'status.no-unprovoked-5xx',
+  'errors.body-shape',
+  'errors.known-code',
+  'ratelimit.retry-after-present',
+  'ratelimit.retry-after-valid',
+  'ratelimit.retry-after-positive',
+  'ratelimit.error-body',
+  'envelope.collection',
+  'envelope.single-resource',
+  'auth.no-credential-echo',
+] as const;
 
-export const passiveChecks: PassiveCheck[] = [
-  {
-    rule: 'json.response-content-type',
-    applies: responded,
-    check(ex) {
-      const ct = ex.headers['content-type'];
-      if (!ct) return 'response has no Content-Type header (expected application/json)';
-      if (!/^application\/json\s*(;|$)/i.test(ct)) return `Content-Type is '${ct}', expected application/json`;
-      if (ex.jsonError) return `body is not JSON (${ex.jsonError}): ${ex.bodyText.slice(0, 80)}`;
-      return null;
-    },
-  },
-  {
-    rule: 'status.in-table',
-    applies: responded,
-    check: (ex) => (TABLE_STATUSES.includes(ex.status) ? null : `status ${ex.status} is not one of the reference's ten codes (${TABLE_STATUSES.join(', ')})`),
-  },
-  {
-    rule: 'status.no-unprovoked-5xx',
-    applies: (ex) => responded(ex) && !ex.provoked,
-    check: (ex) => (ex.status >= 500 ? `unprovoked ${ex.status}: the request was not meant to fail on the server` : null),
-  },
-  {
-    rule: 'errors.body-shape',
-    applies: (ex) => isError(ex) && ex.jsonError === undefined,
-    check(ex) {
-      const issues = validate('Error', ex.json);
-      return issues.length === 0 ? null : `error body does not match the Error schema: ${summary(issues)}`;
-    },
-  },
-  {
-    rule: 'errors.known-code',
-    applies: (ex) => isError(ex) && ex.jsonError === undefined && TABLE_STATUSES.includes(ex.status),
-    check(ex, c) {
-      const code = (ex.json as { error?: unknown } | null)?.error;
-      if (typeof code !== 'string') return null; // errors.body-shape reports it
-      const known = c.errorCodesFor(ex.status);
-      return known.includes(code) ? null : `error code '${code}' is not one the contract lists for ${ex.status} (${known.join(', ')})`;
-    },
-  },
-  {
-    rule: 'ratelimit.retry-after-present',
-    applies: (ex) => ex.status === 429,
-    check: (ex) => (ex.headers['retry-after'] === undefined ? '429 without a Retry-After header' : null),
-  },
-  {
-    rule: 'ratelimit.retry-after-valid',
-    applies: (ex) => ex.status === 429 && ex.headers['retry-after'] !== undefined,
-    check(ex) {
-      const v = judgeRetryAfter(parseRetryAfter(ex.headers['retry-after'], ex.headers['date']), { minSeconds: 0 });
-      return v.ok ? null : v.reason;
-    },
-  },
-  {
-    rule: 'ratelimit.retry-after-positive',
-    applies: (ex) => ex.status === 429 && parseRetryAfter(ex.headers['retry-after'], ex.headers['date']).ok,
-    check(ex, c) {
-      const v = judgeRetryAfter(parseRetryAfter(ex.headers['retry-after'], ex.headers['date']), { minSeconds: c.params.retryAfterMinSeconds });
-      return v.ok ? null : v.reason;
-    },
-  },
-  {
-    rule: 'ratelimit.error-body',
-    applies: (ex) => ex.status === 429,
-    check(ex) {
-      if (ex.jsonError) return `429 body is not JSON: ${ex.bodyText.slice(0, 80)}`;
-      const code = (ex.json as { error?: unknown } | null)?.error;
-      return code === 'rate_limited' ? null : `429 body has error '${String(code)}', expected 'rate_limited'`;
-    },
-  },
-  {
-    rule: 'envelope.collection',
-    applies: (ex) => ex.status >= 200 && ex.status < 300 && SUCCESS_SCHEMA[operationOf(ex.method, ex.path) ?? '']?.rule === 'envelope.collection',
-    check: (ex) => schemaCheck(ex),
-  },
-  {
-    rule: 'envelope.single-resource',
-    applies: (ex) => ex.status >= 200 && ex.status < 300 && SUCCESS_SCHEMA[operationOf(ex.method, ex.path) ?? '']?.rule === 'envelope.single-resource',
-    check: (ex) => schemaCheck(ex),
-  },
-];
+// One neutral view per exchange, so the Retry-After header is parsed once per 429 (lib/checks
+// memoises the parse per response object) whichever rules and settings judge it.
+const views = new WeakMap<Exchange, { res: CheckedResponse; req: CheckedRequest }>();
 
-function schemaCheck(ex: Exchange): string | null {
-  const expected = SUCCESS_SCHEMA[operationOf(ex.method, ex.path)!]!;
-  if (ex.jsonError) return `body is not JSON (${ex.jsonError})`;
-  const issues = validate(expected.schema, ex.json);
-  return issues.length === 0 ? null : `body does not match ${expected.schema}: ${summary(issues)}`;
+/** The exchange as lib/checks sees it: its response, and the request with the keys it presented. */
+export function viewOf(ex: Exchange): { res: CheckedResponse; req: CheckedRequest } {
+  let v = views.get(ex);
+  if (v === undefined) {
+    const operation = operationOf(ex.method, ex.path);
+    v = {
+      res: { status: ex.status, headers: ex.headers, bodyText: ex.bodyText, json: ex.jsonError === undefined ? ex.json : undefined },
+      req: {
+        method: ex.method,
+        path: ex.path,
+        ...(operation === undefined ? {} : { operation }),
+        presentedKeys: presentedKeysOf(ex.requestHeaders),
+        ...(ex.provoked ? { provoked: true } : {}),
+      },
+    };
+    views.set(ex, v);
+  }
+  return v;
 }
+
+const settingsCache = new WeakMap<ResolvedContract, CheckSettings>();
+
+/** The check settings of a resolved contract (its error codes and Retry-After minimum). */
+export function settingsOf(c: ResolvedContract): CheckSettings {
+  let s = settingsCache.get(c);
+  if (s === undefined) {
+    s = { errorCodesFor: c.errorCodesFor, retryAfter: { minSeconds: c.params.retryAfterMinSeconds } };
+    settingsCache.set(c, s);
+  }
+  return s;
+}
+
+// Whether a check applies never depends on the target's overrides (which rules a Retry-After
+// decides does not depend on the minimum), so applies() can judge with the contract's own.
+const DEFAULT_SETTINGS = contractSettings();
+
+function subject(ex: Exchange, settings: CheckSettings): Subject {
+  const { res, req } = viewOf(ex);
+  return subjectOf(res, req, settings);
+}
+
+export const passiveChecks: PassiveCheck[] = checksFor(PASSIVE_RULES).map((rc) => ({
+  rule: rc.rule,
+  applies: (ex) => ex.status > 0 && rc.applies(subject(ex, DEFAULT_SETTINGS)),
+  check(ex, c) {
+    const [o] = runChecks(subject(ex, settingsOf(c)), [rc]);
+    return o === undefined || o.ok ? null : o.message;
+  },
+}));
 
 /** Unknown properties in a 2xx body (drift), as JSON pointers; never a failure. */
 export function driftOf(ex: Exchange): { schema: string; paths: string[] } | null {

@@ -22,6 +22,16 @@ export function fragmentsOf(key: string): string[] {
   return [...out];
 }
 
+/**
+ * `text` with every recognisable fragment of `keys` cut out ('…'), for evidence that quotes a
+ * response: redactSecrets (lib/redact.ts) replaces whole keys; this leaves no 8-character run.
+ */
+export function redactFragments(text: string, keys: readonly string[]): string {
+  let out = text;
+  for (const key of keys) if (key.length >= RECOGNISABLE) for (const f of fragmentsOf(key)) out = out.split(f).join('…');
+  return out;
+}
+
 /** Every text of a response a key could hide in, with where it is (for the message). */
 function surfaces(res: CheckedResponse): Array<[where: string, text: string]> {
   const out: Array<[string, string]> = [];

@@ -2,8 +2,9 @@
 // built-ins, used by the conformance suite and by the k6 bundles alike.
 export type { CheckedRequest, CheckedResponse, CheckOutcome, CheckSettings, ResponseCheck, Subject } from './types';
 export { REGISTRY, checksFor, runChecks } from './registry';
-export { checkedResponse, parseJson, presentedKeys, presentedKeysOf, subjectOf } from './response';
+export { checkedResponse, parseJson, presentedKeys, presentedKeysOf, retryAfterOf, subjectOf } from './response';
 export { contractSettings, OPERATIONS, SUCCESS, TABLE_STATUSES, type SuccessSpec } from './contract-data';
 export { ID_PATTERNS, isId, malformedIds, type IdKind } from './ids';
 export { JSON_MEDIA_TYPE } from './json';
 export { successOf } from './envelope';
+export { credentialEcho, fragmentsOf, redactFragments, RECOGNISABLE } from './credential-echo';

@@ -8,19 +8,19 @@ import { excerpt, issuesText } from './util';
 const outcomeOf = (s: Subject, rule: RetryAfterRule) => s.retryAfter().outcomes.find((o) => o.rule === rule);
 
 /** A Retry-After rule: applies to a 429 whose judgement decided it (see judgeRetryAfter). */
-function retryAfterRule(rule: RetryAfterRule): ResponseCheck {
+function retryAfterRule(rule: RetryAfterRule, failure?: string): ResponseCheck {
   return {
     rule,
     applies: (s) => s.res.status === 429 && outcomeOf(s, rule) !== undefined,
     check(s) {
       const o = outcomeOf(s, rule)!;
-      return o.ok ? null : o.reason;
+      return o.ok ? null : (failure ?? o.reason);
     },
   };
 }
 
-/** ratelimit.retry-after-present. Fails with: "no Retry-After header" */
-export const retryAfterPresent = retryAfterRule('ratelimit.retry-after-present');
+/** ratelimit.retry-after-present. Fails with: "429 without a Retry-After header" */
+export const retryAfterPresent = retryAfterRule('ratelimit.retry-after-present', '429 without a Retry-After header');
 
 /**
  * ratelimit.retry-after-valid (once present). Fails with, e.g.:

@@ -1,7 +1,7 @@
 // Building the engine-neutral CheckedResponse / CheckedRequest from what an engine hands over,
 // and making the Subject the checks share (derived facts memoised per response).
 import { getHeader, lowerCaseHeaders, type HeaderRecord } from '../headers';
-import { judgeRetryAfter, parseRetryAfter, type RetryAfterVerdict } from '../retry-after';
+import { judgeRetryAfter, parseRetryAfter, type RetryAfter, type RetryAfterVerdict } from '../retry-after';
 import type { CheckedRequest, CheckedResponse, CheckSettings, Subject } from './types';
 
 /** A response from its status, headers (any case, k6 or Node) and body text (null: not read). */
@@ -73,9 +73,22 @@ function decodeBase64(b64: string): string | null {
   return out;
 }
 
+const parsedRetryAfter = new WeakMap<CheckedResponse, RetryAfter>();
+
+/** The response's Retry-After, parsed once per response object however many subjects judge it. */
+export function retryAfterOf(res: CheckedResponse): RetryAfter {
+  let ra = parsedRetryAfter.get(res);
+  if (ra === undefined) {
+    ra = parseRetryAfter(res.headers['retry-after'], res.headers['date']);
+    parsedRetryAfter.set(res, ra);
+  }
+  return ra;
+}
+
 /**
  * The subject the checks of one response share. `judgeRA` lets a caller supply its own
- * (memoised) Retry-After judgement; by default the header is parsed once, on first use.
+ * (memoised) Retry-After judgement; by default the header is parsed once per response (see
+ * retryAfterOf) and judged against `settings.retryAfter` on first use.
  */
 export function subjectOf(res: CheckedResponse, req: CheckedRequest, settings: CheckSettings, judgeRA?: () => RetryAfterVerdict): Subject {
   let ra: RetryAfterVerdict | undefined;
@@ -83,6 +96,6 @@ export function subjectOf(res: CheckedResponse, req: CheckedRequest, settings: C
     res,
     req,
     settings,
-    retryAfter: () => (ra ??= judgeRA ? judgeRA() : judgeRetryAfter(parseRetryAfter(res.headers['retry-after'], res.headers['date']), settings.retryAfter)),
+    retryAfter: () => (ra ??= judgeRA ? judgeRA() : judgeRetryAfter(retryAfterOf(res), settings.retryAfter)),
   };
 }

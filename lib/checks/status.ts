@@ -3,15 +3,18 @@ import { TABLE_STATUSES } from './contract-data';
 import type { ResponseCheck } from './types';
 import { responded } from './util';
 
+const WORDS = ['no', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve'];
+const COUNT = WORDS[TABLE_STATUSES.length] ?? String(TABLE_STATUSES.length);
+
 /**
  * status.in-table. Fails with, e.g.:
- *   "status 403 is not one of the reference's 10 codes (200, 201, 400, 401, 402, 404, 410, 422, 429, 500)"
+ *   "status 403 is not one of the reference's ten codes (200, 201, 400, 401, 402, 404, 410, 422, 429, 500)"
  */
 export const statusInTable: ResponseCheck = {
   rule: 'status.in-table',
   applies: (s) => responded(s.res.status),
   check: ({ res }) =>
-    TABLE_STATUSES.includes(res.status) ? null : `status ${res.status} is not one of the reference's ${TABLE_STATUSES.length} codes (${TABLE_STATUSES.join(', ')})`,
+    TABLE_STATUSES.includes(res.status) ? null : `status ${res.status} is not one of the reference's ${COUNT} codes (${TABLE_STATUSES.join(', ')})`,
 };
 
 /**
