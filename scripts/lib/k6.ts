@@ -24,19 +24,38 @@ export interface K6Run {
   durationMs: number;
 }
 
-/** Runs `k6 run` with -e variables; bounded by a hard timeout so a stuck run cannot hang us. */
-export function runK6(k6: K6, script: string, vars: Record<string, string>, opts: { timeoutMs: number; extraArgs?: string[]; cwd?: string; echo?: boolean }): Promise<K6Run> {
-  const args = ['run', '--quiet', ...Object.entries(vars).flatMap(([k, v]) => ['-e', `${k}=${v}`]), ...(opts.extraArgs ?? []), script];
+/** The `k6 run` arguments: -e variables, extra flags, the script; --quiet unless k6 shows its progress. */
+export function k6RunArgs(script: string, vars: Record<string, string>, opts: { extraArgs?: string[]; progress?: boolean } = {}): string[] {
+  return ['run', ...(opts.progress ? [] : ['--quiet']), ...Object.entries(vars).flatMap(([k, v]) => ['-e', `${k}=${v}`]), ...(opts.extraArgs ?? []), script];
+}
+
+/**
+ * Runs `k6 run` with -e variables; bounded by a hard timeout so a stuck run cannot hang us.
+ * `progress`: k6 writes its progress bars and summary straight to our stdout and stderr (so it
+ * sees the terminal and draws them as it would alone); stdout and stderr are then not captured
+ * (''), which is fine for callers that read only the exit code and the report files.
+ */
+export function runK6(
+  k6: K6,
+  script: string,
+  vars: Record<string, string>,
+  opts: { timeoutMs: number; extraArgs?: string[]; cwd?: string; echo?: boolean; progress?: boolean },
+): Promise<K6Run> {
+  const args = k6RunArgs(script, vars, opts);
   const started = Date.now();
   return new Promise((resolve) => {
-    const child = spawn(k6.bin, args, { cwd: opts.cwd, env: { ...process.env, K6_NO_USAGE_REPORT: 'true', K6_WEB_DASHBOARD_PORT: '-1' } });
+    const child = spawn(k6.bin, args, {
+      cwd: opts.cwd,
+      env: { ...process.env, K6_NO_USAGE_REPORT: 'true', K6_WEB_DASHBOARD_PORT: '-1' },
+      stdio: opts.progress ? ['ignore', 'inherit', 'inherit'] : ['pipe', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
+    child.stdout?.on('data', (d: Buffer) => {
       stdout += d;
       if (opts.echo) process.stdout.write(d);
     });
-    child.stderr.on('data', (d: Buffer) => (stderr += d));
+    child.stderr?.on('data', (d: Buffer) => (stderr += d));
     const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
