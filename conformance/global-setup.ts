@@ -33,6 +33,9 @@ export default async function setup(project: TestProject) {
     paceRps: paceFor(cfg, target),
     probeBudgetMs: cfg.probeBudgetMs,
     onlyProbes: cfg.onlyProbes,
+    readOnly: cfg.readOnly,
+    // The in-process simulator forgets its runs when this run ends: nothing to record for later.
+    stateFile: sim ? null : cfg.stateFile,
   };
   project.provide('conformance', context);
   const started = Date.now();

@@ -10,6 +10,10 @@ export interface SuiteContext {
   paceRps: number;
   probeBudgetMs: number;
   onlyProbes: string[] | null;
+  /** RUNDUN_READ_ONLY=yes: write probes skip, nothing but GETs is sent. */
+  readOnly: boolean;
+  /** Where the runs recorded for a later run live; null for a target that forgets them. */
+  stateFile: string | null;
 }
 
 declare module 'vitest' {

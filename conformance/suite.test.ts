@@ -4,6 +4,7 @@
 import { afterAll, describe, inject, it } from 'vitest';
 import { probes } from './probes';
 import { createProbeEnv } from './engine/env';
+import { RunLedger } from './engine/state-file';
 import { runProbe } from './engine/probe';
 import { recordEvent } from './engine/recorder';
 import { toEvidence } from './engine/exchange';
@@ -13,14 +14,14 @@ import './suite-context';
 const ctx = inject('conformance');
 const keys = [...Object.values(ctx.target.keys), ...ctx.target.pool].filter((k): k is string => !!k);
 let current = '';
-const env = createProbeEnv({
+const env = Object.assign(createProbeEnv({
   target: ctx.target,
   overrides: ctx.overrides,
   timeoutMs: ctx.timeoutMs,
   paceRps: ctx.paceRps,
   probeBudgetMs: ctx.probeBudgetMs,
   on429WaitedOut: (ex, waitMs) => recordEvent(ctx.runDir, { kind: 'waited-out-429', probe: current, waitMs, evidence: toEvidence(ex) }),
-});
+}), { readOnly: ctx.readOnly, ...(ctx.stateFile ? { ledger: new RunLedger(ctx.stateFile) } : {}) });
 afterAll(() => env.close());
 
 const selected = ctx.onlyProbes ? probes.filter((p) => ctx.onlyProbes!.includes(p.id)) : probes;

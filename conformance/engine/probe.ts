@@ -42,6 +42,15 @@ export const READ_ONLY_REASON = 'read-only mode (RUNDUN_READ_ONLY=yes): this pro
 /** Methods that never change state; read-only mode sends no other. */
 export const SAFE_METHODS: readonly string[] = ['GET', 'HEAD', 'OPTIONS'];
 
+/**
+ * The probes that sent a write (any method but a safe one) without being flagged `writes` or
+ * `writesSome`, from a log of what each probe sent: read-only mode would refuse them mid-run.
+ */
+export function unflaggedWriters(registry: ReadonlyArray<Pick<Probe, 'id' | 'writes' | 'writesSome'>>, sent: ReadonlyArray<{ probe: string; method: string }>): string[] {
+  const flagged = new Set(registry.filter((p) => p.writes || p.writesSome).map((p) => p.id));
+  return [...new Set(sent.filter((s) => !SAFE_METHODS.includes(s.method.toUpperCase()) && !flagged.has(s.probe)).map((s) => s.probe))];
+}
+
 export interface ProbeEnv {
   target: Target;
   contract: ResolvedContract;

@@ -9,6 +9,7 @@ export const orgProbes: Probe[] = [
     title: "org B reading org A's run or template → 404, indistinguishable from an unknown id",
     family: 'org',
     rules: ['org.isolation-read', 'org.not-found-indistinguishable'],
+    writes: true,
     async run(ctx) {
       const run = await createRun(ctx, 'primary', 24);
       const other = ctx.key('other_org');
@@ -30,6 +31,7 @@ export const orgProbes: Probe[] = [
     title: "lists hold only the caller org's runs; a second key of the same org sees them",
     family: 'org',
     rules: ['org.isolation-list'],
+    writes: true,
     async run(ctx) {
       const mine = await createRun(ctx, 'primary', 24);
       const ids = async (role: 'primary' | 'secondary' | 'other_org') => {

@@ -107,6 +107,7 @@ export const rateLimitProbes: Probe[] = [
     family: 'ratelimit',
     rules: ['ratelimit.429-status', 'ratelimit.isolation', 'ratelimit.retry-after-honoured', 'ratelimit.no-side-effects', 'status.429-rate-limited'],
     covers: [['listTemplates', 429], ['getTemplate', 429], ['createRun', 429], ['listRuns', 429], ['getRun', 429]],
+    writes: true,
     async run(ctx) {
       ctx.key('ratelimit');
       const limit = ctx.target.rateLimit?.limit;
