@@ -35,6 +35,7 @@ export interface ConformanceConfig {
   limitOff: boolean;
   /** The target is a production host (allowed by RUNDUN_READ_ONLY or RUNDUN_ALLOW_PRODUCTION). */
   production: boolean;
+  allowRemote: boolean;
 }
 
 type Env = Record<string, string | undefined>;
@@ -66,6 +67,7 @@ export function readConfig(env: Env = process.env, readFile: ReadFile = readFile
     stateFile: t.stateFile,
     limitOff: t.limitOff,
     production: t.production,
+    allowRemote: t.allowRemote,
   };
 }
 

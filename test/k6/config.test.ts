@@ -4,6 +4,7 @@ import { pace, type Clock } from '../../scenarios/lib/pacing';
 import { judgeRateLimitedBody } from '../../scenarios/lib/error-body';
 import { retryAfterOutcomes, sampleEvery, sampled } from '../../scenarios/lib/verdicts';
 import { judgeRetryAfter, parseRetryAfter } from '../../lib/retry-after';
+import { planRateLimit } from '../../scenarios/lib/plan-rate-limit';
 
 const K = (c: string) => `rdk_live_${c.repeat(32)}`;
 const FIXTURES = JSON.stringify({
@@ -69,11 +70,34 @@ describe('readConfig', () => {
     expect(() => readConfig(env, read({ '/f.json': FIXTURES, '/bad.json': '{' }))).toThrow(why);
   });
 
+  // RUNDUN_RATE_WINDOW is read once, by the shared reader, in the one duration grammar (it was
+  // parsed again in plan-rate-limit.ts with another grammar).
+  it.each([
+    { window: '1.5s', ms: 1500, assumed: false },
+    { window: '30', ms: 30_000, assumed: false },
+    { window: '1m', ms: 60_000, assumed: false },
+    { window: '', ms: 1000, assumed: true },
+  ])('RUNDUN_RATE_WINDOW=$window alone: discovery assumes a $ms ms window', ({ window, ms, assumed }) => {
+    const p = planRateLimit(readConfig({ RUNDUN_BASE_URL: 'http://127.0.0.1:1/v1', RUNDUN_API_KEY: K('a'), RUNDUN_RATE_WINDOW: window }, read({})));
+    expect(p).toMatchObject({ mode: 'discover', windowMs: ms, windowAssumed: assumed });
+  });
+
+  it.each(['0.5ms', '0s', '1m30s', 'soon'])('RUNDUN_RATE_WINDOW=%s is refused at init, not in a planner', (window) => {
+    expect(() => readConfig({ RUNDUN_BASE_URL: 'http://127.0.0.1:1/v1', RUNDUN_API_KEY: K('a'), RUNDUN_RATE_WINDOW: window }, read({}))).toThrow(/^rundun: RUNDUN_RATE_LIMIT \/ RUNDUN_RATE_WINDOW: /);
+  });
+
   it('never puts a key into an error message', () => {
-    try {
-      readConfig({ RUNDUN_BASE_URL: `https://x.example/${K('z')}`, RUNDUN_API_KEY: K('a') }, read({}));
-    } catch (e) {
-      expect((e as Error).message).not.toContain(K('a'));
+    for (const env of [
+      { RUNDUN_BASE_URL: `https://x.example/${K('z')}`, RUNDUN_API_KEY: K('a') },
+      { RUNDUN_BASE_URL: `ftp://127.0.0.1/${K('a')}`, RUNDUN_API_KEY: K('a') },
+      { RUNDUN_BASE_URL: 'http://127.0.0.1:1/v1', RUNDUN_API_KEY: 'not-key-shaped-secret', RUNDUN_RATE_LIMIT: 'not-key-shaped-secret' },
+    ]) {
+      expect(() => readConfig(env, read({}))).toThrow(/^rundun: /);
+      try {
+        readConfig(env, read({}));
+      } catch (e) {
+        expect((e as Error).message).not.toContain(env.RUNDUN_API_KEY);
+      }
     }
   });
 });
