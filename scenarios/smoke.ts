@@ -3,10 +3,10 @@
 // Creates one run (expires in 1 hour) on the target: runs count against the org's quota.
 import http from 'k6/http';
 import type { RefinedResponse, ResponseType } from 'k6/http';
-import { validate, type SchemaName } from '../lib/validate';
+import { checksFor, contractSettings, runChecks, subjectOf } from '../lib/checks';
 import { ConfigError, pickKeys } from './lib/config';
 import { config } from './lib/env';
-import { header, keyParams, makeLogger, owe, recordRule } from './lib/k6';
+import { checkedOf, keyParams, makeLogger, owe, recordOutcomes, recordRule } from './lib/k6';
 import { DEFAULT_PACING, withPacing as pace } from './lib/unprovoked-429';
 import { ruleThresholds, SUMMARY_TREND_STATS, type K6Options } from './lib/options';
 import { summaryFromRaw } from './lib/summary';
@@ -29,7 +29,20 @@ const RULES_CHECKED: RuleId[] = [
   'errors.body-shape',
   'ids.format',
   'runs.create-read-consistent',
+  'auth.no-credential-echo',
 ];
+
+// The per-response rules smoke judges on every response it gets (lib/checks' registry): each
+// applies where the contract says (envelopes on 2xx, the error body on 4xx, the echo on all).
+const RESPONSE_CHECKS = checksFor([
+  'json.response-content-type',
+  'envelope.collection',
+  'envelope.single-resource',
+  'ids.format',
+  'errors.body-shape',
+  'auth.no-credential-echo',
+]);
+const SETTINGS = contractSettings();
 
 export const options: K6Options = {
   // Room for waiting out an earlier run's throttling (unprovoked-429.ts) on top of the pass itself.
@@ -45,18 +58,8 @@ http.setResponseCallback(http.expectedStatuses({ min: 200, max: 299 }, 401, 404,
 
 const log = makeLogger(config, 'smoke');
 const BASE = config.target.baseUrl;
-const TEMPLATE_ID = /^t-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const RUN_ID = /^r-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 type Res = RefinedResponse<ResponseType | undefined>;
-
-function json(res: Res): unknown {
-  try {
-    return typeof res.body === 'string' ? JSON.parse(res.body) : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 function rule(id: string, ok: boolean, what: string): boolean {
   recordRule(id, ok);
@@ -64,24 +67,45 @@ function rule(id: string, ok: boolean, what: string): boolean {
   return ok;
 }
 
-/** Status, JSON content type and schema of one response; returns the parsed body when valid. */
 /** What expect() returns for a response still 429 after the waits: nothing to judge it, or what depends on it, by. */
 const THROTTLED = Symbol('throttled');
 
-function expect(res: Res, op: string, status: number, statusRule: string, schema: SchemaName, schemaRule: string): unknown {
+/** The request behind a response, as the checks see it. */
+interface Asked {
+  /** How the log names it, e.g. 'GET /v1/runs/{unknown}'. */
+  what: string;
+  method: string;
+  /** Relative to the base URL, e.g. '/runs?per_page=5'. */
+  path: string;
+  /** Contract operation id. */
+  operation: string;
+  /** The API keys the request presented. */
+  keys: readonly string[];
+}
+
+const SHAPE_RULES = new Set(['envelope.collection', 'envelope.single-resource', 'ids.format', 'errors.body-shape']);
+
+/**
+ * The status, then every per-response rule on one response; returns the parsed body when the
+ * status is the expected one and the body has the promised shape, else undefined (THROTTLED
+ * when still 429).
+ */
+function expect(res: Res, asked: Asked, status: number, statusRule: string): unknown {
   if (res.status === 429) {
     // Still throttled after the waits: nothing about this operation (or what builds on it) can
     // be judged. Its rules stay unjudged (and fail as such), never blamed on a wrong status.
-    log(`${op}: not judged: still throttled (429) after waiting Retry-After out`);
+    log(`${asked.what}: not judged: still throttled (429) after waiting Retry-After out`);
     return THROTTLED;
   }
-  rule(statusRule, res.status === status, `${op}: status ${res.status}, expected ${status}`);
-  const ct = header(res, 'Content-Type') ?? '';
-  rule('json.response-content-type', /^application\/json\s*(;|$)/i.test(ct), `${op}: Content-Type '${ct}'`);
-  const doc = json(res);
-  const issues = doc === undefined ? [{ path: '', message: 'body is not JSON' }] : validate(schema, doc);
-  rule(schemaRule, issues.length === 0, `${op}: not a valid ${schema}: ${issues.slice(0, 3).map((i) => `${i.path || '/'} ${i.message}`).join('; ')}`);
-  return issues.length === 0 ? doc : undefined;
+  const statusOk = rule(statusRule, res.status === status, `${asked.what}: status ${res.status}, expected ${status}`);
+  const checked = checkedOf(res);
+  const req = { method: asked.method, path: asked.path, operation: asked.operation, presentedKeys: asked.keys };
+  const outcomes = runChecks(subjectOf(checked, req, SETTINGS), RESPONSE_CHECKS);
+  recordOutcomes(outcomes, log, asked.what);
+  // What later steps build on must have the promised shape; a Content-Type or echo failure is
+  // its own rule's verdict and does not make the body unusable (no blame cascades onto others).
+  const usable = outcomes.every((o) => o.ok || !SHAPE_RULES.has(o.rule));
+  return statusOk && usable ? checked.json : undefined;
 }
 
 export function smoke(): void {
@@ -94,37 +118,44 @@ export function smoke(): void {
 }
 
 function smokePass(): void {
-  const p = keyParams(ref as NonNullable<typeof ref>, 'smoke', 'text');
+  const key = ref as NonNullable<typeof ref>;
+  const p = keyParams(key, 'smoke', 'text');
+  const keys = [key.key];
   const withName = (name: string) => ({ ...p, tags: { ...p.tags, name } });
+  const ask = (what: string, method: string, path: string, operation: string, presented: readonly string[] = keys): Asked => ({ what, method, path, operation, keys: presented });
+  const get = (a: Asked, params = withName(a.what.replace('{unknown}', '{id}'))) => withPacing(() => http.get(`${BASE}${a.path}`, params), a.what, log);
 
-  const listed = expect(withPacing(() => http.get(`${BASE}/templates?per_page=5`, withName('GET /v1/templates')), 'GET /v1/templates', log), 'GET /v1/templates', 200, 'status.200-success', 'TemplateList', 'envelope.collection');
+  const listTemplates = ask('GET /v1/templates', 'GET', '/templates?per_page=5', 'listTemplates');
+  const listed = expect(get(listTemplates), listTemplates, 200, 'status.200-success');
   if (listed === THROTTLED) return; // everything below needs a template id
-  const list = listed as { data: Array<{ id: string }> } | undefined;
-  const templates = list?.data ?? [];
-  rule('ids.format', templates.every((t) => TEMPLATE_ID.test(t.id)), 'GET /v1/templates: a template id is malformed');
-  const templateId = templates[0]?.id;
-  if (templateId === undefined) {
+  const templateId = (listed as { data?: Array<{ id?: unknown }> } | undefined)?.data?.[0]?.id;
+  if (typeof templateId !== 'string') {
     rule('status.200-success', false, 'no template to continue with');
     return;
   }
-  expect(withPacing(() => http.get(`${BASE}/templates/${templateId}`, withName('GET /v1/templates/{id}')), 'GET /v1/templates/{id}', log), 'GET /v1/templates/{id}', 200, 'status.200-success', 'Template', 'envelope.single-resource');
+  const getTemplate = ask('GET /v1/templates/{id}', 'GET', `/templates/${templateId}`, 'getTemplate');
+  expect(get(getTemplate), getTemplate, 200, 'status.200-success');
 
   const body = JSON.stringify({ template_id: templateId, expires_in_hours: 1 });
   const post = { ...withName('POST /v1/runs'), headers: { ...p.headers, 'Content-Type': 'application/json' } };
-  const created = expect(withPacing(() => http.post(`${BASE}/runs`, body, post), 'POST /v1/runs', log), 'POST /v1/runs', 201, 'status.201-created', 'Run', 'envelope.single-resource');
+  const createRun = ask('POST /v1/runs', 'POST', '/runs', 'createRun');
+  const created = expect(withPacing(() => http.post(`${BASE}/runs`, body, post), createRun.what, log), createRun, 201, 'status.201-created');
   const run = created === THROTTLED ? undefined : (created as Record<string, unknown> | undefined);
   if (run) {
-    rule('ids.format', RUN_ID.test(String(run.id)), 'POST /v1/runs: the run id is malformed');
-    const again = expect(withPacing(() => http.get(`${BASE}/runs/${String(run.id)}`, withName('GET /v1/runs/{id}')), 'GET /v1/runs/{id}', log), 'GET /v1/runs/{id}', 200, 'status.200-success', 'Run', 'envelope.single-resource');
+    const getRun = ask('GET /v1/runs/{id}', 'GET', `/runs/${String(run.id)}`, 'getRun');
+    const again = expect(get(getRun), getRun, 200, 'status.200-success');
     if (again !== THROTTLED) rule('runs.create-read-consistent', JSON.stringify(again) === JSON.stringify(run), 'GET /v1/runs/{id} differs from the created run');
   }
-  expect(withPacing(() => http.get(`${BASE}/runs?per_page=5`, withName('GET /v1/runs')), 'GET /v1/runs', log), 'GET /v1/runs', 200, 'status.200-success', 'RunList', 'envelope.collection');
+  const listRuns = ask('GET /v1/runs', 'GET', '/runs?per_page=5', 'listRuns');
+  expect(get(listRuns), listRuns, 200, 'status.200-success');
 
-  const missing = expect(withPacing(() => http.get(`${BASE}/runs/r-${crypto.randomUUID()}`, withName('GET /v1/runs/{id}')), 'GET /v1/runs/{unknown}', log), 'GET /v1/runs/{unknown}', 404, 'status.404-not-found', 'Error', 'errors.body-shape') as { error?: string } | undefined | typeof THROTTLED;
-  if (missing !== THROTTLED) rule('status.404-not-found', missing?.error === 'run_not_found', `GET /v1/runs/{unknown}: error '${missing?.error}', expected 'run_not_found'`);
+  const unknownRun = ask('GET /v1/runs/{unknown}', 'GET', `/runs/r-${crypto.randomUUID()}`, 'getRun');
+  const missing = expect(get(unknownRun), unknownRun, 404, 'status.404-not-found') as { error?: string } | undefined | typeof THROTTLED;
+  if (missing !== THROTTLED) rule('status.404-not-found', missing?.error === 'run_not_found', `${unknownRun.what}: error '${missing?.error}', expected 'run_not_found'`);
 
+  const anonymous = ask('GET /v1/templates without a key', 'GET', '/templates', 'listTemplates', []);
   const anon = { ...withName('GET /v1/templates'), headers: {}, tags: { key: 'none', name: 'GET /v1/templates' } };
-  const unauth = expect(withPacing(() => http.get(`${BASE}/templates`, anon), 'GET /v1/templates without a key', log), 'GET /v1/templates without a key', 401, 'status.401-unauthorized', 'Error', 'errors.body-shape') as { error?: string } | undefined | typeof THROTTLED;
+  const unauth = expect(get(anonymous, anon), anonymous, 401, 'status.401-unauthorized') as { error?: string } | undefined | typeof THROTTLED;
   if (unauth !== THROTTLED) rule('status.401-unauthorized', unauth?.error === 'unauthorized', `no key: error '${unauth?.error}', expected 'unauthorized'`);
 }
 

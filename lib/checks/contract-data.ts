@@ -1,8 +1,8 @@
-// The slices of schemas/contract.json the checks read. Named JSON imports, so a k6 bundle
-// carries these few top-level entries and not the whole contract (esbuild drops the rest).
-import { operations, parameters, statusCodes } from '../../schemas/contract.json';
+// The contract's operations as the checks read them. A named JSON import, so a k6 bundle carries
+// this one top-level entry and not the whole contract (esbuild drops the rest); the status table
+// and parameters are in settings.ts, for the bundles that judge them.
+import { operations } from '../../schemas/contract.json';
 import { schemaNames, type SchemaName } from '../validate';
-import type { CheckSettings } from './types';
 
 export interface SuccessSpec {
   status: number;
@@ -19,16 +19,6 @@ function successSpec(op: { id: string; success: { status: number; schema: string
 
 /** What a successful call of each operation answers, by operation id. */
 export const SUCCESS: ReadonlyMap<string, SuccessSpec> = new Map(operations.map((o) => [o.id, successSpec(o)]));
-
-/** The statuses of the reference's table. */
-export const TABLE_STATUSES: readonly number[] = Object.keys(statusCodes).map(Number);
-
-const codes = statusCodes as Record<string, { errors: string[] } | undefined>;
-
-/** Settings straight from the contract, no target overrides (k6 scenarios, unit tests). */
-export function contractSettings(retryAfter: CheckSettings['retryAfter'] = { minSeconds: parameters.retryAfterMinSeconds.value }): CheckSettings {
-  return { errorCodesFor: (status) => codes[String(status)]?.errors ?? [], retryAfter };
-}
 
 /** An operation of the contract: id, method, path template. */
 export const OPERATIONS: ReadonlyArray<{ id: string; method: string; path: string }> = operations;

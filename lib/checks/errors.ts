@@ -1,6 +1,6 @@
 // errors.body-shape and errors.known-code: what every error body says.
 import { validate } from '../validate';
-import { TABLE_STATUSES } from './contract-data';
+import { TABLE_STATUSES } from './settings';
 import type { ResponseCheck } from './types';
 import { isError, issuesText } from './util';
 

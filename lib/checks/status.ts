@@ -1,5 +1,5 @@
 // status.in-table and status.no-unprovoked-5xx: which statuses a response may have at all.
-import { TABLE_STATUSES } from './contract-data';
+import { TABLE_STATUSES } from './settings';
 import type { ResponseCheck } from './types';
 import { responded } from './util';
 

@@ -5,6 +5,9 @@ import { check, sleep } from 'k6';
 import type { Params, RefinedResponse, ResponseType } from 'k6/http';
 import { Counter, Rate } from 'k6/metrics';
 import { redactSecrets } from '../../lib/redact';
+import { getHeader } from '../../lib/headers';
+import { checkedResponse } from '../../lib/checks/response';
+import type { CheckedResponse, CheckOutcome } from '../../lib/checks/types';
 import type { KeyRef, RundunConfig } from './config';
 import { RULE_VERDICTS_METRIC, VUS_FINISHED_METRIC } from './options';
 import type { Clock } from './pacing';
@@ -87,10 +90,28 @@ export function keyParams(ref: KeyRef, name: string, responseType: ResponseType,
   };
 }
 
+/** A response header by name, any case (lib/headers.ts: one lookup for both engines). */
 export function header(res: RefinedResponse<ResponseType | undefined>, canonical: string): string | undefined {
-  const v = res.headers[canonical];
-  if (v !== undefined) return v;
-  const lower = canonical.toLowerCase();
-  for (const k of Object.keys(res.headers)) if (k.toLowerCase() === lower) return res.headers[k];
-  return undefined;
+  return getHeader(res.headers, canonical);
+}
+
+/** The response as lib/checks sees it; the body only when it was read as text. */
+export function checkedOf(res: RefinedResponse<ResponseType | undefined>): CheckedResponse {
+  return checkedResponse(res.status, res.headers, typeof res.body === 'string' ? res.body : null);
+}
+
+/**
+ * Records one check per outcome (lib/checks runChecks) and logs each failure, prefixed with
+ * `what` (messages are already redacted of the request's keys; the logger redacts again).
+ */
+export function recordOutcomes(outcomes: readonly CheckOutcome[], log: Logger, what: string): boolean {
+  let all = true;
+  for (const o of outcomes) {
+    recordRule(o.rule, o.ok);
+    if (!o.ok) {
+      all = false;
+      log(`${o.rule}: FAILED: ${what}: ${o.message}`);
+    }
+  }
+  return all;
 }

@@ -9,11 +9,16 @@ import exec from 'k6/execution';
 import { Counter, Gauge, Rate, Trend } from 'k6/metrics';
 import { findKnee, judgeStage, type StageObservation } from '../../lib/capacity';
 import { keyIndexForIteration } from '../../lib/ratelimit';
-import { validate, type SchemaName } from '../../lib/validate';
+// The envelope checks only, not the whole registry: the load bundles stay small.
+import { SUCCESS } from '../../lib/checks/contract-data';
+import { envelopeCollection, envelopeSingleResource } from '../../lib/checks/envelope';
+import { subjectOf } from '../../lib/checks/response';
+import { contractSettings } from '../../lib/checks/settings';
+import type { CheckedRequest, ResponseCheck } from '../../lib/checks/types';
 import { RULES } from '../../lib/verdict';
 import type { K6SummaryData } from '../../lib/k6-summary';
 import type { RundunConfig } from './config';
-import { keyParams, makeLogger, recordRule } from './k6';
+import { checkedOf, keyParams, makeLogger, recordRule } from './k6';
 import { thisInstance } from './instance';
 import { withPacing } from './unprovoked-429';
 import type { LoadPlan, Op } from './plan-load';
@@ -31,13 +36,25 @@ const NAMES: Record<Op, string> = {
   createRun: 'POST /v1/runs',
   getRun: 'GET /v1/runs/{id}',
 };
-const SCHEMA: Record<Op, [SchemaName, string, number]> = {
-  listTemplates: ['TemplateList', 'envelope.collection', 200],
-  getTemplate: ['Template', 'envelope.single-resource', 200],
-  listRuns: ['RunList', 'envelope.collection', 200],
-  createRun: ['Run', 'envelope.single-resource', 201],
-  getRun: ['Run', 'envelope.single-resource', 200],
+const SETTINGS = contractSettings();
+const ENVELOPES: ReadonlyMap<string, ResponseCheck> = new Map([envelopeCollection, envelopeSingleResource].map((c) => [c.rule, c]));
+/** Per operation: the status and envelope rule a sampled response is judged by (contract.operations[].success). */
+const SAMPLED: Record<Op, { status: number; check: ResponseCheck; req: CheckedRequest }> = {
+  listTemplates: sampledSpec('listTemplates'),
+  getTemplate: sampledSpec('getTemplate'),
+  listRuns: sampledSpec('listRuns'),
+  createRun: sampledSpec('createRun'),
+  getRun: sampledSpec('getRun'),
 };
+
+function sampledSpec(op: Op): { status: number; check: ResponseCheck; req: CheckedRequest } {
+  const success = SUCCESS.get(op);
+  const check = success && ENVELOPES.get(success.rule);
+  if (!success || !check) throw new Error(`mix: the contract has no success schema and rule for operation ${op}`);
+  const [method, path] = NAMES[op].split(' ') as [string, string];
+  // The envelope rules read the response and the operation only: no keys are needed here.
+  return { status: success.status, check, req: { method, path, operation: op, presentedKeys: [] } };
+}
 const MAX_REMEMBERED_RUNS = 32;
 
 type Res = RefinedResponse<ResponseType | undefined>;
@@ -88,16 +105,15 @@ export function createLoad(cfg: RundunConfig, plan: LoadPlan): Load {
     return -1;
   }
 
+  /** The sampled response's envelope rule: the success status and schema of its operation. */
   function validateSampled(op: Op, res: Res): void {
-    const [schema, rule, status] = SCHEMA[op];
-    let doc: unknown;
-    try {
-      doc = typeof res.body === 'string' ? JSON.parse(res.body) : undefined;
-    } catch {
-      doc = undefined;
+    const spec = SAMPLED[op];
+    if (res.status !== spec.status) {
+      recordRule(spec.check.rule, false);
+      return;
     }
-    const ok = res.status === status && doc !== undefined && validate(schema, doc).length === 0;
-    recordRule(rule, ok);
+    const s = subjectOf(checkedOf(res), spec.req, SETTINGS);
+    recordRule(spec.check.rule, spec.check.applies(s) && spec.check.check(s) === null);
   }
 
   return {

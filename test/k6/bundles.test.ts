@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { contract } from '../../lib/contract';
-import { CHECK_NAMES } from '../../scenarios/lib/verdicts';
+import { CHECK_NAMES, checkName } from '../../scenarios/lib/verdicts';
 import { RATE_LIMIT_BURST_CAP, RETRY_AFTER_MIN_SECONDS } from '../../scenarios/lib/plan-rate-limit';
 import { parseThresholdKey } from '../../lib/k6-thresholds';
 import { fakeFixtures, ROOT, SCENARIOS, scenarioBundles, type Bundles } from './support/bundles';
@@ -237,6 +237,7 @@ describe('the options validator refuses broken options, clearly', () => {
 describe('contract ties', () => {
   it('every check name belongs to a contract rule id', () => {
     for (const rule of Object.keys(CHECK_NAMES)) expect(RULE_IDS.has(rule), rule).toBe(true);
+    for (const r of contract.rules) expect(checkName(r.id), r.id).toBe(r.label ?? r.id);
   });
 
   it('the contract parameters copied into the bundles match schemas/contract.json', () => {
