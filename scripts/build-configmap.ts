@@ -10,20 +10,28 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
+import { parseCommand, renderHelp, usageLine, UsageError, type CommandSpec } from './lib/cli';
 
-export const USAGE = `usage: npm run deploy:configmap -- <scenario> [--out <dir>] [--namespace <ns>] [--no-source-map]
+export const CONFIGMAP_COMMAND: CommandSpec = {
+  name: 'deploy:configmap',
+  usage: 'npm run deploy:configmap -- <scenario> [options]',
+  about: [
+    "Writes the k6-operator ConfigMap of dist/<scenario>.js (name rundun-<scenario>, key <scenario>.js,",
+    'its source map beside it) to stdout, or to <dir>/<scenario>.configmap.yaml with --out.',
+    'Build the bundles first (npm run build).',
+  ].join('\n'),
+  positionals: true,
+  options: {
+    out: { type: 'string', arg: '<dir>', help: 'write <dir>/<scenario>.configmap.yaml instead of stdout (e.g. deploy/generated)' },
+    namespace: { type: 'string', arg: '<ns>', help: "set metadata.namespace (default: none, kubectl's current namespace)" },
+    'no-source-map': { type: 'boolean', help: 'leave <scenario>.js.map out' },
+  },
+  examples: ['npm run -s deploy:configmap -- capacity | kubectl apply -f -', 'npm run deploy:configmap -- rate-limit --out deploy/generated'],
+  exit: '0 written, 2 bad usage, unknown scenario, missing bundle or too large for a ConfigMap',
+};
 
-Writes the k6-operator ConfigMap of dist/<scenario>.js (name rundun-<scenario>, key <scenario>.js)
-to stdout, or to <dir>/<scenario>.configmap.yaml with --out (e.g. deploy/generated).
-
-  --out <dir>         write a file instead of stdout
-  --namespace <ns>    set metadata.namespace (default: kubectl's current namespace)
-  --no-source-map     leave <scenario>.js.map out
-  -h, --help          this text
-
-Exit: 0 written, 2 bad usage, unknown scenario or missing bundle.`;
+export const USAGE = renderHelp(CONFIGMAP_COMMAND).trimEnd();
 
 /** etcd's limit on one object; a ConfigMap above it is refused by the API server. */
 export const CONFIGMAP_LIMIT_BYTES = 1_048_576;
@@ -87,38 +95,34 @@ export function knownScenarios(root: string): string[] {
 }
 
 export function runBuildConfigmap(argv: string[], io: Io = processIo, root = process.cwd()): number {
-  let parsed;
+  let scenario: string;
+  let out: string | undefined;
+  let namespace: string | undefined;
+  let withMap: boolean;
   try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        out: { type: 'string' },
-        namespace: { type: 'string' },
-        'no-source-map': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
+    const parsed = parseCommand(CONFIGMAP_COMMAND, argv);
+    if (parsed.help) {
+      io.out(renderHelp(CONFIGMAP_COMMAND));
+      return 0;
+    }
+    if (parsed.positionals.length !== 1) throw new UsageError(`give exactly one scenario (got ${parsed.positionals.length})`);
+    scenario = parsed.positionals[0] as string;
+    const known = knownScenarios(root);
+    if (!known.includes(scenario)) throw new UsageError(`unknown scenario '${scenario}' (known: ${known.join(', ') || 'none: no scenarios/ folder here; run from the repository root'})`);
+    out = parsed.string('out');
+    if (out === '') throw new UsageError('--out needs a directory');
+    namespace = parsed.string('namespace');
+    if (namespace !== undefined && !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(namespace)) throw new UsageError(`--namespace '${namespace}' is not a Kubernetes namespace name`);
+    withMap = !parsed.flag('no-source-map');
   } catch (err) {
-    io.err(`deploy:configmap: ${(err as Error).message}\n${USAGE}\n`);
+    if (!(err instanceof UsageError)) throw err;
+    io.err(usageLine(CONFIGMAP_COMMAND, err.message));
     return 2;
-  }
-  if (parsed.values.help) {
-    io.out(`${USAGE}\n`);
-    return 0;
   }
   const fail = (message: string) => {
     io.err(`deploy:configmap: ${message}\n`);
     return 2;
   };
-  if (parsed.positionals.length !== 1) return fail(`give exactly one scenario (got ${parsed.positionals.length})\n${USAGE}`);
-  const scenario = parsed.positionals[0] as string;
-  const known = knownScenarios(root);
-  if (!known.includes(scenario)) return fail(`unknown scenario '${scenario}' (known: ${known.join(', ') || 'none: no scenarios/ folder here; run from the repository root'})`);
-  const namespace = parsed.values.namespace;
-  if (namespace !== undefined && !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(namespace)) return fail(`--namespace '${namespace}' is not a Kubernetes namespace name`);
-  if (parsed.values.out === '') return fail('--out needs a directory');
 
   const bundlePath = join(root, 'dist', scriptFile(scenario));
   let script: string;
@@ -129,7 +133,7 @@ export function runBuildConfigmap(argv: string[], io: Io = processIo, root = pro
     return fail(code === 'ENOENT' ? `dist/${scriptFile(scenario)} not found: run \`npm run build\` first` : `cannot read dist/${scriptFile(scenario)} (${code ?? (err as Error).message})`);
   }
   let sourceMap: string | undefined;
-  if (!parsed.values['no-source-map'] && existsSync(`${bundlePath}.map`)) {
+  if (withMap && existsSync(`${bundlePath}.map`)) {
     sourceMap = readFileSync(`${bundlePath}.map`, 'utf8');
     if (Buffer.byteLength(script) + Buffer.byteLength(sourceMap) + OVERHEAD_BYTES > CONFIGMAP_LIMIT_BYTES) {
       io.err(`deploy:configmap: ${scriptFile(scenario)}.map left out: with it the ConfigMap would pass the ${CONFIGMAP_LIMIT_BYTES}-byte limit\n`);
@@ -140,11 +144,11 @@ export function runBuildConfigmap(argv: string[], io: Io = processIo, root = pro
   if (Buffer.byteLength(text) > CONFIGMAP_LIMIT_BYTES) {
     return fail(`dist/${scriptFile(scenario)} makes a ConfigMap of ${Buffer.byteLength(text)} bytes, above the ${CONFIGMAP_LIMIT_BYTES}-byte limit: serve it from a volumeClaim instead (docs/deploy.md)`);
   }
-  if (parsed.values.out === undefined) {
+  if (out === undefined) {
     io.out(text);
     return 0;
   }
-  const outDir = resolve(root, parsed.values.out);
+  const outDir = resolve(root, out);
   const outFile = join(outDir, `${scenario}.configmap.yaml`);
   try {
     mkdirSync(outDir, { recursive: true });

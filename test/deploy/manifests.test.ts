@@ -227,7 +227,7 @@ describe('npm run deploy:configmap (scripts/build-configmap.ts)', () => {
     ['a bundle not built', ['smoke'], /dist\/smoke\.js not found: run `npm run build` first/],
     ['no scenario', [], /give exactly one scenario \(got 0\)/],
     ['two scenarios', ['capacity', 'smoke'], /give exactly one scenario \(got 2\)/],
-    ['an unknown option', ['capacity', '--vus', '3'], /Unknown option '--vus'/],
+    ['an unknown option', ['capacity', '--vus', '3'], /^deploy:configmap: unknown option --vus \(see --help\)\n$/],
     ['a bad namespace', ['capacity', '--namespace', 'Load_Test'], /--namespace 'Load_Test' is not a Kubernetes namespace name/],
     ['an empty --out', ['capacity', '--out', ''], /--out needs a directory/],
   ])('%s: exit 2 with a message saying what to do', (_, argv, message) => {
@@ -235,6 +235,14 @@ describe('npm run deploy:configmap (scripts/build-configmap.ts)', () => {
     expect(r.code).toBe(2);
     expect(r.err).toMatch(message);
     expect(r.out).toBe('');
+  });
+
+  it('--help prints the usage with every option, exit 0', () => {
+    const r = run(['--help']);
+    expect(r.code).toBe(0);
+    expect(r.err).toBe('');
+    expect(r.out.startsWith('usage: npm run deploy:configmap -- <scenario>')).toBe(true);
+    for (const option of ['--out', '--namespace', '--no-source-map', '--help']) expect(r.out).toMatch(new RegExp(`^\\s+(-\\w, )?${option}\\b`, 'm'));
   });
 
   it('a bundle too large for a ConfigMap: exit 2, pointing at a volumeClaim', () => {
