@@ -20,6 +20,11 @@ export interface Detection {
   faults: string[];
   /** Rule ids with at least one failing outcome, with the first message for each. */
   failedRules: Record<string, string>;
+  /**
+   * Informational rules (severity info) whose finding the run reported, with a summary: they
+   * fail nothing, so a fault breaking one is detected when its finding appears (see matrix.ts).
+   */
+  findings?: Record<string, string>;
   probes: Array<{ probe: string; status: ProbeResult['status']; reason?: string }>;
   requests: number;
   durationMs: number;
@@ -64,10 +69,19 @@ export async function detect(cfg: SimConfig, opts: DetectOptions = {}): Promise<
     label: cfg.label,
     faults: cfg.faults,
     failedRules,
+    findings: infoFindings(results),
     probes: results.map((r) => ({ probe: r.probe, status: r.status, ...(r.reason ? { reason: r.reason } : {}) })),
     requests: results.reduce((n, r) => n + r.requests, 0),
     durationMs: Date.now() - started,
   };
+}
+
+/** The conformance suite's informational finding: drift.unknown-properties, the drift list of the report. */
+export function infoFindings(results: readonly ProbeResult[]): Record<string, string> {
+  const drift = results.flatMap((r) => r.drift);
+  if (drift.length === 0) return {};
+  const d = drift[0]!;
+  return { 'drift.unknown-properties': `${drift.length} unknown properties listed as drift, e.g. ${d.schema} ${d.path} (${d.request})` };
 }
 
 /** The clean configurations every self-test run must pass: each algorithm, both Retry-After forms. */

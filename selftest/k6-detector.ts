@@ -42,6 +42,7 @@ export function k6LoadDetector(): LoadDetector | null {
         for (const [s, vars, extraArgs] of runs) {
           const summary = join(dir, `${s}.summary.json`);
           const r = await runK6(k6, join('dist', `${s}.js`), { RUNDUN_FIXTURES: fixtures, RUNDUN_REPORT_DIR: dir, ...vars }, { timeoutMs: 180_000, extraArgs });
+          for (const rule of infoFindings(summary)) caught.add(rule);
           if (r.exitCode === 0) continue;
           for (const rule of failedRules(summary)) caught.add(rule);
           if (caught.size === 0) caught.add(`k6 ${s} exit ${r.exitCode}`);
@@ -53,6 +54,20 @@ export function k6LoadDetector(): LoadDetector | null {
       return { caughtBy: [...caught].sort() };
     },
   };
+}
+
+/** ratelimit.retry-after-tight's allowed slack (lib/ratelimit/honour.ts judgeTightness's default: 1 s rounding + 250 ms probes). */
+export const TIGHT_SLACK_MS = 1250;
+
+/**
+ * Informational rules have no threshold: the finding is in the summary's details. The
+ * retry-after scenario's tightness counts as found when its p95 slack exceeds TIGHT_SLACK_MS.
+ */
+export function infoFindings(summaryPath: string): string[] {
+  if (!existsSync(summaryPath)) return [];
+  const data = JSON.parse(readFileSync(summaryPath, 'utf8')) as { details?: { tightnessMs?: { p95?: number } | null } };
+  const p95 = data.details?.tightnessMs?.p95;
+  return typeof p95 === 'number' && p95 > TIGHT_SLACK_MS ? ['ratelimit.retry-after-tight'] : [];
 }
 
 /** Rule ids of the failed thresholds in a scenario's reports/<scenario>.summary.json. */

@@ -1,183 +1,127 @@
-// Proof that the conformance checks can fail: every rule family's probe is run against a server
-// that breaks one rule (a proxy rewriting the simulator's traffic, or the simulator configured
-// to misbehave), and must fail on that rule with a useful message. A control run shows the same
-// probes pass through an honest proxy, so the failures come from the breakage alone.
+// Proof that the conformance checks can fail: every rule family's probe is run against a
+// simulator started with one fault of the catalogue (simulator/faults.ts: a server bug at the
+// stage where a real server would have it), and must fail on that rule with a useful message.
+// The control run shows the same probes pass against the simulator without faults, so every
+// failure comes from the fault alone. (The self-test's detection matrix runs every fault against
+// every probe; this table pins, per case, the probe, the rule and the message.)
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSimulator, type StartOptions } from '../../simulator/server';
+import { FAULT_NAMES, type FaultName } from '../../simulator/faults';
+import { NEW_FIELD } from '../../simulator/json-faults';
 import { parseFixtures } from '../../lib/target';
 import { createProbeEnv } from '../../conformance/engine/env';
 import { runProbe, type ProbeResult } from '../../conformance/engine/probe';
 import { probeById, probes } from '../../conformance/probes';
-import { startBrokenProxy, withJson, type Breakage } from '../support/broken-proxy';
 
 const FAST: StartOptions = { rateLimit: { limit: 1000, windowMs: 1000, algorithm: 'fixed-window' } };
+const BURSTABLE: StartOptions = { rateLimit: { limit: 10, windowMs: 1000, algorithm: 'fixed-window' } };
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!();
 });
 
-async function runAgainst(probeId: string, breakage: Breakage, sim: StartOptions = FAST, timeoutMs = 2000): Promise<ProbeResult> {
-  const s = await startSimulator(sim);
-  const proxy = await startBrokenProxy(s.origin, breakage, { keys: s.fixtures.keys });
-  cleanups.push(() => s.close(), () => proxy.close());
-  const target = parseFixtures(JSON.stringify(s.fixtures));
-  target.baseUrl = `${proxy.origin}/v1`;
-  const env = createProbeEnv({ target, overrides: {}, timeoutMs, paceRps: 0 });
-  cleanups.push(async () => env.close());
-  return runProbe(probeById(probeId), env);
+interface RunOptions {
+  sim?: StartOptions;
+  /** false: the target states no rate limit (the burst falls back to its cap). */
+  statedLimit?: boolean;
+  timeoutMs?: number;
+  paceRps?: number;
 }
 
-const isRun = (p: string) => /^\/v1\/runs\/r-/.test(p);
-const authOf = (h: Record<string, string>) => h.authorization ?? '';
-const keysOf = (st: Record<string, unknown>) => st.keys as { primary: string; revoked: string };
+async function runAgainst(probeIds: readonly string[], faults: readonly FaultName[], o: RunOptions = {}): Promise<ProbeResult[]> {
+  const s = await startSimulator({ ...(o.sim ?? FAST), faults });
+  cleanups.push(() => s.close());
+  const target = parseFixtures(JSON.stringify(s.fixtures));
+  if (o.statedLimit === false) target.rateLimit = null;
+  const env = createProbeEnv({ target, overrides: {}, timeoutMs: o.timeoutMs ?? 2000, paceRps: o.paceRps ?? 0 });
+  cleanups.push(async () => env.close());
+  const results: ProbeResult[] = [];
+  for (const id of probeIds) results.push(await runProbe(probeById(id), env));
+  return results;
+}
 
 interface Case {
-  name: string;
+  fault: FaultName;
   probe: string;
-  breakage: Breakage;
   rule: string;
   message: RegExp;
-  sim?: StartOptions;
+  run?: RunOptions;
 }
 
+// One row per proof: the fault, the probe that must fail, the rule it must fail and the message.
 const CASES: Case[] = [
   // auth
-  { name: 'missing Authorization accepted', probe: 'auth.missing-header', rule: 'auth.bearer-required', message: /without Authorization → 200/,
-    breakage: { request: (r, st) => (r.headers.authorization ? r : { ...r, headers: { ...r.headers, authorization: `Bearer ${keysOf(st).primary}` } }) } },
-  { name: 'revoked key accepted', probe: 'auth.revoked-key', rule: 'auth.revoked-key-rejected', message: /expected 401, got 200/,
-    breakage: { request: (r, st) => (authOf(r.headers).endsWith(keysOf(st).revoked) ? { ...r, headers: { ...r.headers, authorization: `Bearer ${keysOf(st).primary}` } } : r) } },
-  { name: "lower-case 'bearer' refused", probe: 'auth.scheme-case', rule: 'auth.scheme-case-insensitive', message: /scheme 'bearer' with a valid key → 401/,
-    breakage: { request: (r) => (/^Bearer /.test(authOf(r.headers)) ? r : { ...r, headers: { ...r.headers, authorization: 'Basic x' } }) } },
-  { name: 'malformed key accepted', probe: 'auth.malformed-key', rule: 'auth.key-format', message: /too short → 200/,
-    breakage: { response: (r, res) => (authOf(r.headers).includes('rdk_live_abc123') ? { ...res, status: 200, body: '{"data":[],"pagination":{"total":0,"page":1,"per_page":50,"next_page":null}}' } : res) } },
+  { fault: 'auth.missing-accepted', probe: 'auth.missing-header', rule: 'auth.bearer-required', message: /without Authorization → 200/ },
+  { fault: 'auth.revoked-accepted', probe: 'auth.revoked-key', rule: 'auth.revoked-key-rejected', message: /expected 401, got 200/ },
+  { fault: 'auth.scheme-case-sensitive', probe: 'auth.scheme-case', rule: 'auth.scheme-case-insensitive', message: /scheme 'bearer' with a valid key → 401/ },
+  { fault: 'auth.malformed-accepted', probe: 'auth.malformed-key', rule: 'auth.key-format', message: /too short → 200/ },
+  { fault: 'status.401-forbidden-code', probe: 'auth.missing-header', rule: 'status.401-unauthorized', message: /expected error code unauthorized, got "forbidden"/ },
+  { fault: 'auth.credential-echo', probe: 'auth.unknown-key', rule: 'auth.no-credential-echo', message: /body carries the presented API key rdk_live_…\w{4} in full/ },
   // errors and JSON
-  { name: 'error body without message', probe: 'templates.unknown-id', rule: 'errors.body-shape', message: /must have required property 'message'/,
-    breakage: { response: (_r, res) => (res.status >= 400 ? withJson(res, (d) => ({ error: d.error })) : res) } },
-  { name: 'error body without error', probe: 'runs.unknown-id', rule: 'errors.body-shape', message: /error body does not match the Error schema/,
-    breakage: { response: (_r, res) => (res.status >= 400 ? withJson(res, (d) => ({ message: d.message })) : res) } },
-  { name: 'unknown error code', probe: 'runs.unknown-id', rule: 'errors.known-code', message: /error code 'not_here' is not one the contract lists for 404/,
-    breakage: { response: (_r, res) => (res.status === 404 ? withJson(res, (d) => ({ ...d, error: 'not_here' })) : res) } },
-  { name: 'HTML error page instead of JSON', probe: 'runs.unknown-id', rule: 'json.response-content-type', message: /Content-Type is 'text\/html'/,
-    breakage: { response: (_r, res) => (res.status === 404 ? { ...res, headers: { ...res.headers, 'content-type': 'text/html' }, body: '<html><body>Not Found</body></html>' } : res) } },
-  { name: 'JSON served as text/plain', probe: 'templates.list-and-get', rule: 'json.response-content-type', message: /Content-Type is 'text\/plain'/,
-    breakage: { response: (_r, res) => ({ ...res, headers: { ...res.headers, 'content-type': 'text/plain' } }) } },
-  { name: 'malformed JSON accepted', probe: 'runs.malformed-json', rule: 'json.malformed-body', message: /→ 201|→ 422/,
-    breakage: { response: (r, res) => (r.method === 'POST' && res.status === 400 ? { ...res, status: 422, body: '{"error":"validation_failed","message":"x"}' } : res) } },
-  { name: 'missing Content-Type accepted', probe: 'runs.content-type', rule: 'json.request-content-type', message: /Content-Type \(none\) → 201/,
-    breakage: { request: (r) => (r.method === 'POST' ? { ...r, headers: { ...r.headers, 'content-type': 'application/json' } } : r) } },
+  { fault: 'errors.no-message-field', probe: 'templates.unknown-id', rule: 'errors.body-shape', message: /must have required property 'message'/ },
+  { fault: 'errors.no-error-field', probe: 'runs.validation', rule: 'errors.body-shape', message: /error body does not match the Error schema: \(root\) must have required property 'error'/ },
+  { fault: 'errors.unknown-code', probe: 'runs.unknown-id', rule: 'errors.known-code', message: /error code 'missing' is not one the contract lists for 404/ },
+  { fault: 'errors.html-error-page', probe: 'runs.unknown-id', rule: 'json.response-content-type', message: /Content-Type is 'text\/html/ },
+  { fault: 'json.text-plain-lists', probe: 'templates.list-and-get', rule: 'json.response-content-type', message: /Content-Type is 'text\/plain/ },
+  { fault: 'status.422-for-bad-request', probe: 'runs.malformed-json', rule: 'json.malformed-body', message: /body "\{" → 422/ },
+  { fault: 'json.content-type-ignored', probe: 'runs.content-type', rule: 'json.request-content-type', message: /Content-Type \(none\) → 201/ },
   // status codes
-  { name: '404 instead of 410 for an expired run', probe: 'runs.expired', rule: 'status.410-gone', message: /expected 410, got 404/,
-    breakage: { response: (_r, res) => (res.status === 410 ? { ...res, status: 404, body: '{"error":"run_not_found","message":"gone"}' } : res) } },
-  { name: '400 instead of 422 for a validation error', probe: 'runs.validation', rule: 'status.422-validation', message: /→ 400/,
-    breakage: { response: (_r, res) => (res.status === 422 ? { ...res, status: 400, body: '{"error":"bad_request","message":"bad"}' } : res) } },
-  { name: '200 instead of 201 on create', probe: 'runs.create-read', rule: 'status.201-created', message: /expected 201, got 200/,
-    breakage: { response: (r, res) => (r.method === 'POST' && res.status === 201 ? { ...res, status: 200 } : res) } },
-  { name: 'quota never enforced (201 instead of 402)', probe: 'runs.quota-exhausted', rule: 'status.402-quota-exceeded', message: /expected 402, got 201/,
-    breakage: { response: (_r, res) => (res.status === 402 ? { ...res, status: 201, body: '{"id":"r-00000000-0000-4000-8000-000000000000","template_id":"t-00000000-0000-4000-8000-000000000000","expires_in_hours":24,"created_at":"2026-01-01T00:00:00.000Z","expires_at":"2026-01-02T00:00:00.000Z"}' } : res) } },
-  { name: 'stack trace in a 500 body', probe: 'status.server-error', rule: 'status.500-server-error', message: /leaks a stack trace/,
-    breakage: { response: (_r, res) => (res.status === 500 ? withJson(res, (d) => ({ ...d, message: 'TypeError: x is undefined\n    at handler (/srv/app.ts:12:3)' })) : res) } },
-  { name: 'unprovoked 500', probe: 'templates.list-and-get', rule: 'status.no-unprovoked-5xx', message: /unprovoked 500/,
-    breakage: { response: (r, res) => (/^\/v1\/templates\/t-/.test(r.path) ? { ...res, status: 500, body: '{"error":"internal_error","message":"oops"}' } : res) } },
-  { name: '405 for an unsupported method', probe: 'status.unknown-route', rule: 'status.unknown-route', message: /DELETE \/templates → 405/,
-    breakage: { response: (r, res) => (r.method === 'DELETE' ? { ...res, status: 405 } : res) } },
+  { fault: 'status.404-for-expired', probe: 'runs.expired', rule: 'status.410-gone', message: /expected 410, got 404/ },
+  { fault: 'status.400-for-validation', probe: 'runs.validation', rule: 'status.422-validation', message: /→ 400/ },
+  { fault: 'status.200-on-create', probe: 'runs.create-read', rule: 'status.201-created', message: /expected 201, got 200/ },
+  { fault: 'status.no-quota', probe: 'runs.quota-exhausted', rule: 'status.402-quota-exceeded', message: /expected 402, got 201/ },
+  { fault: 'errors.stack-in-500', probe: 'status.server-error', rule: 'status.500-server-error', message: /leaks a stack trace/ },
+  { fault: 'status.500-on-template-get', probe: 'templates.list-and-get', rule: 'status.no-unprovoked-5xx', message: /unprovoked 500/ },
+  { fault: 'status.405-unknown-method', probe: 'status.unknown-route', rule: 'status.unknown-route', message: /DELETE \/templates → 405/ },
+  { fault: 'status.405-unknown-method', probe: 'status.unknown-route', rule: 'status.in-table', message: /status 405 is not one of the reference's ten codes/ },
+  { fault: 'status.415-for-content-type', probe: 'runs.content-type', rule: 'status.in-table', message: /status 415 is not one of the reference's ten codes/ },
+  { fault: 'status.422-for-bad-request', probe: 'runs.missing-field', rule: 'status.400-bad-request', message: /expected 400, got 422/ },
+  { fault: 'status.200-for-unknown-template', probe: 'templates.unknown-id', rule: 'status.404-not-found', message: /expected 404, got 200/ },
   // org scoping
-  { name: '403 instead of 404 across orgs', probe: 'org.cross-org-read', rule: 'org.isolation-read', message: /org B GET org A's run → 403/,
-    breakage: {
-      response: (r, res, st) => {
-        if (r.method === 'POST' && res.status === 201) st.run = JSON.parse(res.body).id;
-        return isRun(r.path) && r.path.includes(String(st.run)) && res.status === 404 ? { ...res, status: 403, body: '{"error":"forbidden","message":"not yours"}' } : res;
-      },
-    } },
-  { name: "another org's run readable", probe: 'org.cross-org-read', rule: 'org.isolation-read', message: /org B GET org A's run → 200/,
-    breakage: {
-      response: (r, res, st) => {
-        if (r.method === 'POST' && res.status === 201) st.run = res.body;
-        return isRun(r.path) && st.run && r.path.includes(JSON.parse(st.run as string).id) && res.status === 404 ? { ...res, status: 200, body: st.run as string } : res;
-      },
-    } },
-  { name: "org A's run in org B's list", probe: 'org.lists', rule: 'org.isolation-list', message: /org B's list contains org A's run/,
-    breakage: {
-      response: (r, res, st) => {
-        if (r.method === 'POST' && res.status === 201) ((st.run = JSON.parse(res.body)), (st.owner = authOf(r.headers)));
-        return r.method === 'GET' && r.path.startsWith('/v1/runs?') && st.run && authOf(r.headers) !== st.owner
-          ? withJson(res, (d) => (d.data.some((x: { id: string }) => x.id === (st.run as { id: string }).id) ? d : { ...d, data: [...d.data, st.run] }))
-          : res;
-      },
-    } },
+  { fault: 'status.403-cross-org', probe: 'org.cross-org-read', rule: 'org.isolation-read', message: /org B GET org A's run → 403/ },
+  { fault: 'auth.cross-org-readable', probe: 'org.cross-org-read', rule: 'org.isolation-read', message: /org B GET org A's run → 200/ },
+  { fault: 'org.list-all-orgs', probe: 'org.lists', rule: 'org.isolation-list', message: /org B's list contains org A's run/ },
   // pagination
-  { name: 'an item repeated across pages', probe: 'pagination.templates', rule: 'pagination.complete-no-duplicates', message: /repeated/,
-    breakage: { response: (r, res) => (r.path.includes('page=2') && r.path.startsWith('/v1/templates?') ? withJson(res, (d) => (d.data.length > 1 ? ((d.data[1] = d.data[0]), d) : d)) : res) } },
-  { name: 'wrong total on page 2', probe: 'pagination.templates', rule: 'pagination.total-stable', message: /total on every page: \d+, \d+/,
-    breakage: { response: (r, res) => (r.path.includes('page=2') ? withJson(res, (d) => ({ ...d, pagination: { ...d.pagination, total: d.pagination.total + 1 } })) : res) } },
-  { name: 'next_page set on the last page', probe: 'pagination.templates', rule: 'pagination.next-page', message: /next_page/,
-    breakage: { response: (r, res) => (r.path.startsWith('/v1/templates?') ? withJson(res, (d) => ({ ...d, pagination: { ...d.pagination, next_page: d.pagination.page + 1 } })) : res) } },
-  { name: 'per_page ignored', probe: 'pagination.templates', rule: 'pagination.envelope-schema', message: /page\/per_page echo/,
-    breakage: { request: (r) => ({ ...r, path: r.path.replace(/&per_page=\d+/, '') }) } },
-  { name: 'per_page silently clamped', probe: 'pagination.bounds', rule: 'pagination.per-page-bounds', message: /per_page=101 → 200/,
-    breakage: { request: (r) => ({ ...r, path: r.path.replace('per_page=101', 'per_page=100') }) } },
+  { fault: 'pagination.repeat-item', probe: 'pagination.templates', rule: 'pagination.complete-no-duplicates', message: /[1-9]\d* repeated/ },
+  { fault: 'pagination.wrong-total', probe: 'pagination.templates', rule: 'pagination.total-stable', message: /total on every page: \d+, \d+/ },
+  { fault: 'pagination.next-on-last', probe: 'pagination.templates', rule: 'pagination.next-page', message: /page \d+ had next_page \d+, but page \d+ is empty: next_page was set on the last page/ },
+  { fault: 'pagination.per-page-ignored', probe: 'pagination.templates', rule: 'pagination.envelope-schema', message: /page\/per_page echo/ },
+  { fault: 'pagination.clamp-per-page', probe: 'pagination.bounds', rule: 'pagination.per-page-bounds', message: /per_page=101 → 200/ },
+  { fault: 'pagination.default-per-page-25', probe: 'pagination.templates', rule: 'pagination.default-per-page', message: /per_page 25 \(contract default 50\)/ },
+  { fault: 'pagination.short-pages', probe: 'pagination.templates', rule: 'pagination.full-pages', message: /page 2 holds 6 items, expected 7/ },
   // runs
-  { name: 'read-back differs from the created run', probe: 'runs.create-read', rule: 'runs.create-read-consistent', message: /read-back differs in expires_at/,
-    breakage: { response: (r, res) => (r.method === 'GET' && isRun(r.path) && res.status === 200 ? withJson(res, (d) => ({ ...d, expires_at: '2099-01-01T00:00:00.000Z' })) : res) } },
-  { name: 'expires_at not created_at + hours', probe: 'runs.create-read', rule: 'runs.expiry-arithmetic', message: /expires_at - created_at = 49 h \(asked 48\)/,
-    breakage: { response: (r, res) => (r.method === 'POST' && res.status === 201 ? withJson(res, (d) => ({ ...d, expires_at: new Date(Date.parse(d.created_at) + 49 * 3600_000).toISOString() })) : res) } },
+  { fault: 'runs.read-back-differs', probe: 'runs.create-read', rule: 'runs.create-read-consistent', message: /read-back differs in created_at, expires_at/ },
+  { fault: 'runs.expiry-off-by-one-hour', probe: 'runs.create-read', rule: 'runs.expiry-arithmetic', message: /expires_at - created_at = 49 h \(asked 48\)/ },
+  { fault: 'runs.hours-bound-off-by-one', probe: 'runs.validation', rule: 'runs.expires-in-hours-range', message: /expires_in_hours 169 → 201/ },
+  // envelopes and ids
+  { fault: 'envelope.no-pagination', probe: 'templates.list-and-get', rule: 'envelope.collection', message: /must have required property 'pagination'/ },
+  { fault: 'ids.uppercase-template-ids', probe: 'templates.list-and-get', rule: 'ids.format', message: /template ids not 't-' \+ lowercase UUID: T-/ },
   // rate limiting
-  { name: 'no rate limit at all', probe: 'ratelimit.burst-and-recover', rule: 'ratelimit.429-status', message: /no 429 after 1001 requests on one key \(the cap of 1000/,
-    sim: { rateLimit: null }, breakage: {} },
-  { name: 'Retry-After missing', probe: 'ratelimit.burst-and-recover', rule: 'ratelimit.retry-after-present', message: /429 without a Retry-After header/,
-    sim: { rateLimit: { limit: 10, windowMs: 1000, algorithm: 'fixed-window' } },
-    breakage: { response: (_r, res) => (res.status === 429 ? { ...res, headers: Object.fromEntries(Object.entries(res.headers).filter(([k]) => k !== 'retry-after')) } : res) } },
-  { name: 'Retry-After fractional', probe: 'ratelimit.burst-and-recover', rule: 'ratelimit.retry-after-valid', message: /1\.5/,
-    sim: { rateLimit: { limit: 10, windowMs: 1000, algorithm: 'fixed-window' } },
-    breakage: { response: (_r, res) => (res.status === 429 ? { ...res, headers: { ...res.headers, 'retry-after': '1.5' } } : res) } },
-  { name: 'Retry-After zero', probe: 'ratelimit.burst-and-recover', rule: 'ratelimit.retry-after-positive', message: /0/,
-    sim: { rateLimit: { limit: 10, windowMs: 1000, algorithm: 'fixed-window' } },
-    breakage: { response: (_r, res) => (res.status === 429 ? { ...res, headers: { ...res.headers, 'retry-after': '0' } } : res) } },
-  { name: 'Retry-After too short', probe: 'ratelimit.burst-and-recover', rule: 'ratelimit.retry-after-honoured', message: /retry after waiting Retry-After \(1 s\) → 429/,
-    sim: { rateLimit: { limit: 10, windowMs: 4000, algorithm: 'fixed-window' } },
-    breakage: { response: (_r, res) => (res.status === 429 ? { ...res, headers: { ...res.headers, 'retry-after': '1' } } : res) } },
-  { name: '429 without the error body', probe: 'ratelimit.burst-and-recover', rule: 'ratelimit.error-body', message: /429 body/,
-    sim: { rateLimit: { limit: 10, windowMs: 1000, algorithm: 'fixed-window' } },
-    breakage: { response: (_r, res) => (res.status === 429 ? { ...res, body: 'Too Many Requests', headers: { ...res.headers, 'content-type': 'text/plain' } } : res) } },
-  { name: 'other keys throttled with the dedicated one', probe: 'ratelimit.burst-and-recover', rule: 'ratelimit.isolation', message: /the secondary key → 429/,
-    sim: { rateLimit: { limit: 10, windowMs: 1000, algorithm: 'fixed-window' } },
-    breakage: {
-      response: (r, res, st) => {
-        if (res.status === 429) st.throttled = true;
-        return st.throttled && r.path === '/v1/templates?per_page=1' && res.status === 200 ? { ...res, status: 429, headers: { ...res.headers, 'retry-after': '1' }, body: '{"error":"rate_limited","message":"slow down"}' } : res;
-      },
-    } },
-  // every remaining rule, one breakage each
-  { name: 'list without its pagination object', probe: 'templates.list-and-get', rule: 'envelope.collection', message: /pagination/,
-    breakage: { response: (r, res) => (r.path === '/v1/templates' ? withJson(res, (d) => ({ data: d.data })) : res) } },
-  { name: 'upper-case template ids', probe: 'templates.list-and-get', rule: 'ids.format', message: /template ids not 't-' \+ lowercase UUID: T-/,
-    breakage: { response: (r, res) => (r.path === '/v1/templates' ? withJson(res, (d) => ({ ...d, data: d.data.map((t: { id: string }) => ({ ...t, id: t.id.toUpperCase() })) })) : res) } },
-  { name: 'missing required field accepted as a validation error', probe: 'runs.missing-field', rule: 'status.400-bad-request', message: /expected 400, got 422/,
-    breakage: { response: (r, res) => (r.method === 'POST' && res.status === 400 ? { ...res, status: 422, body: '{"error":"validation_failed","message":"x"}' } : res) } },
-  { name: '401 with the wrong error code', probe: 'auth.missing-header', rule: 'status.401-unauthorized', message: /expected error code unauthorized, got "forbidden"/,
-    breakage: { response: (_r, res) => (res.status === 401 ? withJson(res, (d) => ({ ...d, error: 'forbidden' })) : res) } },
-  { name: 'unknown template id answered 200', probe: 'templates.unknown-id', rule: 'status.404-not-found', message: /expected 404, got 200/,
-    breakage: { response: (r, res) => (/^\/v1\/templates\/t-/.test(r.path) && res.status === 404 ? { ...res, status: 200, body: '{"id":"t-00000000-0000-4000-8000-000000000000","name":"ghost","created_at":"2026-01-01T00:00:00Z"}' } : res) } },
-  { name: 'a throttled create answered 503', probe: 'ratelimit.burst-and-recover', rule: 'status.429-rate-limited', message: /POST \/runs while the key is throttled → 503/,
-    sim: { rateLimit: { limit: 10, windowMs: 1000, algorithm: 'fixed-window' } },
-    breakage: { response: (r, res) => (r.method === 'POST' && res.status === 429 ? { ...res, status: 503, body: '{"error":"unavailable","message":"busy"}' } : res) } },
-  { name: 'a status outside the reference table', probe: 'status.unknown-route', rule: 'status.in-table', message: /status 405 is not one of the reference's ten codes/,
-    breakage: { response: (r, res) => (r.method === 'DELETE' ? { ...res, status: 405 } : res) } },
-  { name: 'default per_page other than 50', probe: 'pagination.templates', rule: 'pagination.default-per-page', message: /per_page 25 \(contract default 50\)/,
-    breakage: { request: (r) => (r.path.startsWith('/v1/templates?page=') && !r.path.includes('per_page') ? { ...r, path: `${r.path}&per_page=25` } : r) } },
-  { name: 'a short page before the last', probe: 'pagination.templates', rule: 'pagination.full-pages', message: /page 2 holds 6 items, expected 7/,
-    breakage: { response: (r, res) => (r.path === '/v1/templates?page=2&per_page=7' ? withJson(res, (d) => ({ ...d, data: d.data.slice(1) })) : res) } },
-  { name: 'expires_in_hours out of range accepted', probe: 'runs.validation', rule: 'runs.expires-in-hours-range', message: /expires_in_hours 169 → 201/,
-    breakage: { request: (r) => (r.method === 'POST' && r.body.includes('"expires_in_hours":169') ? { ...r, body: r.body.replace('169', '168') } : r) } },
-  // transport
-  { name: 'dropped connection', probe: 'templates.list-and-get', rule: 'status.200-success', message: /no response: (ECONNRESET|socket hang up|error)/i,
-    breakage: { transport: (r) => (r.path === '/v1/templates' ? 'drop' : undefined) } },
-  { name: 'hanging response', probe: 'templates.list-and-get', rule: 'status.200-success', message: /timeout: no complete response within 2000 ms/,
-    breakage: { transport: (r) => (r.path === '/v1/templates' ? 'hang' : undefined) } },
+  { fault: 'ratelimit.off', probe: 'ratelimit.burst-and-recover', rule: 'ratelimit.429-status', message: /no 429 after 1001 requests on one key \(the cap of 1000/, run: { statedLimit: false } },
+  { fault: 'ratelimit.retry-after-missing', probe: 'ratelimit.burst-and-recover', rule: 'ratelimit.retry-after-present', message: /429 without a Retry-After header/, run: { sim: BURSTABLE } },
+  { fault: 'ratelimit.retry-after-fractional', probe: 'ratelimit.burst-and-recover', rule: 'ratelimit.retry-after-valid', message: /1\.5/, run: { sim: BURSTABLE } },
+  { fault: 'ratelimit.retry-after-zero', probe: 'ratelimit.burst-and-recover', rule: 'ratelimit.retry-after-positive', message: /Retry-After "0" means 0 s, below the minimum of 1 s/, run: { sim: BURSTABLE } },
+  // The announced wait is 1 s less than the real one, rounded down (1-2 s at a 1 s window).
+  { fault: 'ratelimit.retry-after-short', probe: 'ratelimit.burst-and-recover', rule: 'ratelimit.retry-after-honoured', message: /retry after waiting Retry-After \([12] s\) → 429/, run: { sim: BURSTABLE } },
+  { fault: 'ratelimit.no-error-body', probe: 'ratelimit.burst-and-recover', rule: 'ratelimit.error-body', message: /429 without a body/, run: { sim: BURSTABLE } },
+  { fault: 'ratelimit.shared-bucket', probe: 'ratelimit.burst-and-recover', rule: 'ratelimit.isolation', message: /the secondary key → 429/, run: { sim: BURSTABLE } },
+  { fault: 'ratelimit.503-for-throttled-write', probe: 'ratelimit.burst-and-recover', rule: 'status.429-rate-limited', message: /POST \/runs while the key is throttled → 503/, run: { sim: BURSTABLE } },
+  // transport: a response that never comes is a failed 200, never a crash of the harness
+  { fault: 'status.reset-on-template-get', probe: 'templates.list-and-get', rule: 'status.200-success', message: /no response: (ECONNRESET|socket hang up|error)/i },
+  { fault: 'status.hang-on-template-get', probe: 'templates.list-and-get', rule: 'status.200-success', message: /timeout: no complete response within 2000 ms/ },
 ];
 
+describe('the proof table', () => {
+  it('names faults of the catalogue, and no row twice', () => {
+    for (const c of CASES) expect(FAULT_NAMES, c.fault).toContain(c.fault);
+    const keys = CASES.map((c) => `${c.fault} ${c.probe} ${c.rule}`);
+    expect(new Set(keys).size).toBe(keys.length);
+  });
+});
+
 describe('each conformance check fails on a server that breaks its rule', () => {
-  it.each(CASES.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
-    const result = await runAgainst(c.probe, c.breakage, c.sim);
+  it.each(CASES.map((c) => [`${c.fault}: ${c.probe} fails ${c.rule}`, c] as const))('%s', async (_name, c) => {
+    const [result] = (await runAgainst([c.probe], [c.fault], c.run)) as [ProbeResult];
     const failed = result.outcomes.filter((o) => !o.ok);
     expect(result.status, JSON.stringify(result.outcomes.slice(0, 5), null, 1)).toBe('fail');
     const onRule = failed.filter((o) => o.rule === c.rule);
@@ -190,29 +134,21 @@ describe('each conformance check fails on a server that breaks its rule', () => 
 });
 
 describe('additive changes: unknown fields never fail a check, they are listed as drift', () => {
-  it('probes pass against a server that adds properties everywhere', async () => {
-    const addFields = (doc: unknown): unknown =>
-      Array.isArray(doc) ? doc.map(addFields) : doc && typeof doc === 'object' ? { ...Object.fromEntries(Object.entries(doc).map(([k, v]) => [k, addFields(v)])), x_new: 1 } : doc;
-    for (const probe of ['templates.list-and-get', 'runs.create-read', 'pagination.runs', 'runs.unknown-id']) {
-      const r = await runAgainst(probe, { response: (_r, res) => withJson(res, addFields) });
-      expect(r.status, `${probe}: ${r.reason}`).toBe('pass');
-      if (probe !== 'runs.unknown-id') expect(r.drift.map((d) => d.path)).toContain('/x_new');
+  it(`probes pass against a server that adds a property to every object (versioning.new-field), and list /${NEW_FIELD} as drift`, async () => {
+    const ids = ['templates.list-and-get', 'runs.create-read', 'pagination.runs', 'runs.unknown-id'];
+    const results = await runAgainst(ids, ['versioning.new-field']);
+    for (const r of results) {
+      expect(r.status, `${r.probe}: ${r.reason}`).toBe('pass');
+      if (r.probe !== 'runs.unknown-id') expect(r.drift.map((d) => d.path), r.probe).toContain(`/${NEW_FIELD}`);
     }
   });
 });
 
-describe('control: the same probes pass through an honest proxy', () => {
-  it('every probe passes or skips with a reason', async () => {
-    const s = await startSimulator({ rateLimit: { limit: 60, windowMs: 1000, algorithm: 'fixed-window' } });
-    const proxy = await startBrokenProxy(s.origin, {});
-    cleanups.push(() => s.close(), () => proxy.close());
-    const target = parseFixtures(JSON.stringify(s.fixtures));
-    target.baseUrl = `${proxy.origin}/v1`;
-    const env = createProbeEnv({ target, overrides: {}, timeoutMs: 2000, paceRps: 30 });
-    cleanups.push(async () => env.close());
-    const results = [];
-    for (const p of probes) results.push(await runProbe(p, env));
+describe('control: the same probes pass against the simulator without faults', () => {
+  it('every probe passes, and nothing is listed as drift', async () => {
+    const results = await runAgainst(probes.map((p) => p.id), [], { sim: { rateLimit: { limit: 60, windowMs: 1000, algorithm: 'fixed-window' } }, paceRps: 30 });
     const bad = results.filter((r) => r.status !== 'pass').map((r) => `${r.probe}: ${r.status} ${r.reason}`);
     expect(bad).toEqual([]);
+    expect(results.flatMap((r) => r.drift)).toEqual([]);
   }, 120_000);
 });

@@ -12,6 +12,7 @@ describe('clean at 50:10 ms', () => {
   it.each(AT_DISTANCE.map((c, i) => [c.label, c, i] as const))('%s at 50 ± 10 ms: no rule fails', async (_l, cfg, i) => {
     const d = await detect(cfg, { latency: { ms: 50, jitterMs: 10, seed: 100 + i } });
     expect(d.failedRules).toEqual({});
+    expect(d.findings, 'a clean simulator reports no drift').toEqual({});
     expect(d.probes.filter((p) => p.status === 'skip')).toEqual([]);
   }, 90_000);
 });

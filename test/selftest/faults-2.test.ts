@@ -1,0 +1,3 @@
+import { faultTests } from './shard';
+
+faultTests(2);
