@@ -10,6 +10,7 @@ import { readdirSync, existsSync, rmSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildValidators } from './build-validators.mjs';
+import { writeBundledOpenApi } from './build-openapi.mjs';
 import { buildRuleIds } from './build-rule-ids.mjs';
 import { k6BundleOptions } from './k6-bundle-options.mjs';
 
@@ -24,6 +25,7 @@ const tsEntries = (dir) =>
 async function main() {
   const started = Date.now();
   await buildValidators(root);
+  writeBundledOpenApi(root); // schemas/openapi.bundled.json: one file for Schemathesis, Prism and the like
   buildRuleIds(root);
 
   const nodeEntries = [...tsEntries('scripts'), 'simulator/cli.ts'].filter((f) => existsSync(join(root, f)));

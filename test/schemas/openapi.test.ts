@@ -1,12 +1,16 @@
 // schemas/openapi.json: valid OpenAPI 3.1 (with its external schema files), and faithful to the
 // contract: every operation lists exactly the statuses schemas/contract.json gives it, always
 // 401/429/500, every error response carries the Error schema, and 429 requires Retry-After.
-import { readFileSync } from 'node:fs';
+// schemas/openapi.bundled.json: the same in one file, valid with no schema files supplied, no
+// external $ref, servers on loopback/staging, and a Retry-After schema for both forms.
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { describe, expect, it } from 'vitest';
-import { apiSchemaFiles } from '../../scripts/build-validators.mjs';
+import { apiSchemaFiles, createAjv } from '../../scripts/build-validators.mjs';
+import { bundleOpenApi, externalRefs, renderBundledOpenApi } from '../../scripts/build-openapi.mjs';
 
 type Json = Record<string, unknown>;
 const schemasDir = fileURLToPath(new URL('../../schemas', import.meta.url));
@@ -164,5 +168,94 @@ describe('openapi.json', () => {
     const doc = loadDoc();
     mutate(doc);
     expect(problems(doc)).toContain(problem);
+  });
+});
+
+// schemas/openapi.bundled.json: the same API in one file for Schemathesis, Prism and the like.
+describe('openapi.bundled.json', () => {
+  const root = fileURLToPath(new URL('../..', import.meta.url));
+  const loadBundle = (): Json => readJson('openapi.bundled.json');
+
+  it('is up to date with openapi.json and the schema files (npm run build rewrites it)', () => {
+    expect(readFileSync(join(schemasDir, 'openapi.bundled.json'), 'utf8')).toBe(renderBundledOpenApi(root));
+  });
+
+  it('is a valid OpenAPI 3.1 document on its own: no schema files supplied', async () => {
+    const result = await new Validator().validate(loadBundle());
+    expect(result.errors, JSON.stringify(result.errors)).toBeUndefined();
+    expect(result.valid).toBe(true);
+  });
+
+  it('has no external $ref, and every internal one resolves', () => {
+    const doc = loadBundle();
+    expect(externalRefs(doc)).toEqual([]);
+    const refs: string[] = [];
+    const walk = (n: unknown): void => {
+      if (Array.isArray(n)) n.forEach(walk);
+      else if (isObj(n)) for (const [k, v] of Object.entries(n)) k === '$ref' && typeof v === 'string' ? refs.push(v) : walk(v);
+    };
+    walk(doc);
+    expect(refs.length).toBeGreaterThan(30);
+    for (const ref of new Set(refs)) expect(() => deref(doc, { $ref: ref }), ref).not.toThrow();
+    expect(refs).toContain('#/components/schemas/Run'); // run-list.schema.json's "run.schema.json", rewritten
+  });
+
+  it('inlines each API schema file as its component, without $id/$schema (they would move the refs\' base URI)', () => {
+    const components = (loadBundle()['components'] as Json)['schemas'] as Json;
+    for (const [name, file] of Object.entries(apiSchemaFiles)) {
+      const { $id: _id, $schema: _dialect, ...expected } = readJson(file);
+      expect(JSON.stringify(components[name]).replace(/#\/components\/schemas\/(\w+)/g, (_m, n: string) => apiSchemaFiles[n as keyof typeof apiSchemaFiles]))
+        .toBe(JSON.stringify(expected));
+    }
+  });
+
+  it('keeps every operation of openapi.json as it is', () => {
+    expect(loadBundle()['paths']).toEqual(loadDoc()['paths']);
+  });
+
+  it('points at the simulator on loopback and a staging placeholder, never at production', () => {
+    const servers = loadBundle()['servers'] as Json[];
+    expect(servers).toEqual([
+      expect.objectContaining({ url: 'http://127.0.0.1:{port}/v1', variables: { port: expect.objectContaining({ default: '4010' }) } }),
+      expect.objectContaining({ url: 'https://staging.example.invalid/v1', description: expect.stringMatching(/replace/i) }),
+    ]);
+    expect(JSON.stringify(servers)).not.toContain('api.rundun.app');
+  });
+
+  it('refuses to bundle a $ref to a file that is not an API schema', () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'rundun-openapi-'));
+    try {
+      cpSync(schemasDir, join(tmp, 'schemas'), { recursive: true });
+      const doc = loadDoc();
+      ((doc['components'] as Json)['schemas'] as Json)['Extra'] = { $ref: 'extra.schema.json' };
+      writeFileSync(join(tmp, 'schemas', 'openapi.json'), JSON.stringify(doc));
+      expect(() => bundleOpenApi(tmp)).toThrow(/extra\.schema\.json/);
+      expect(externalRefs({ a: [{ $ref: '#/ok' }, { $ref: 'other.json#/x' }] })).toEqual(['#/a/1: other.json#/x']);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
+  describe('its Retry-After header schema (compiled with ajv)', () => {
+    const header = () => deref(loadBundle(), { $ref: '#/components/headers/RetryAfter' });
+    const validate = () => createAjv().compile(header()['schema'] as Json);
+
+    it('describes both forms, each with a description and an example', () => {
+      const forms = (header()['schema'] as Json)['oneOf'] as Json[];
+      expect(forms.map((f) => f['title'])).toEqual(['delay-seconds', 'HTTP-date (IMF-fixdate)']);
+      for (const f of forms) {
+        expect(f['description']).toEqual(expect.any(String));
+        for (const example of f['examples'] as string[]) expect(validate()(example), example).toBe(true);
+      }
+    });
+
+    it.each(['120', '0', '2', 'Sun, 06 Nov 1994 08:49:37 GMT', 'Thu, 31 Dec 2026 23:59:60 GMT'])('accepts %j', (value) => {
+      expect(validate()(value)).toBe(true);
+    });
+
+    it.each(['soon', '', '-1', '1.5', '+5', '120s', ' 120', 'Sunday, 06-Nov-94 08:49:37 GMT', 'Sun Nov  6 08:49:37 1994', 'Sun, 06 Nov 1994 08:49:37 UTC', 'Sun, 6 Nov 1994 08:49:37 GMT', 'Sun, 06 Nov 1994 24:00:00 GMT'])(
+      'rejects %j',
+      (value) => expect(validate()(value)).toBe(false),
+    );
   });
 });
