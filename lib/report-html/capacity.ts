@@ -58,6 +58,10 @@ export function capacitySection(p: Part<ScenarioSummary>): Html {
   const p50 = stages.filter((x) => x.p50Ms !== undefined);
   if (p50.length) series.push({ key: 'p50', name: 'p50 latency (ms)', color: '#8ab6d6', axis: 'left', points: p50.map((x) => ({ x: x.targetRps, y: x.p50Ms! })) });
   series.push({ key: 'errors', name: 'error rate (%)', color: '#e63946', axis: 'right', points: stages.map((x) => ({ x: x.targetRps, y: x.errorRate * 100 })) });
+  // Scaled to the data, not the SLO: far below it, the SLO line would flatten every latency to zero.
+  const maxP = Math.max(0, ...stages.flatMap((x) => [x.p95Ms ?? 0, x.p50Ms ?? 0]));
+  const sloOnScale = sloP95 !== undefined && sloP95 <= 2 * maxP;
+  const allHeld = stages.length > 0 && stages.every((x) => x.held);
   const chart =
     stages.length > 0
       ? lineChart({
@@ -67,8 +71,8 @@ export function capacitySection(p: Part<ScenarioSummary>): Html {
           leftLabel: 'latency, ms',
           rightLabel: 'error rate, %',
           series,
-          markers: kneeRps !== undefined ? [{ x: kneeRps, label: `knee ${num(kneeRps)} rps` }] : [],
-          lines: [...(sloP95 !== undefined ? [{ y: sloP95, axis: 'left' as const, label: `SLO p95 ${num(sloP95)} ms`, color: '#1d3557' }] : []), ...(sloErr !== undefined ? [{ y: sloErr * 100, axis: 'right' as const, label: `SLO errors ${num(sloErr * 100, 2)} %`, color: '#e63946' }] : [])],
+          markers: kneeRps !== undefined ? [{ x: kneeRps, label: allHeld ? `knee ≥ ${num(kneeRps)} rps (every stage held)` : `knee ${num(kneeRps)} rps` }] : [],
+          lines: [...(sloP95 !== undefined && sloOnScale ? [{ y: sloP95, axis: 'left' as const, label: `SLO p95 ${num(sloP95)} ms`, color: '#1d3557' }] : []), ...(sloErr !== undefined ? [{ y: sloErr * 100, axis: 'right' as const, label: `SLO errors ${num(sloErr * 100, 2)} %`, color: '#e63946' }] : [])],
           rightFormat: (v) => num(v, 2),
         })
       : html`<p class="not-run">No stages in this summary.</p>`;
@@ -79,7 +83,7 @@ export function capacitySection(p: Part<ScenarioSummary>): Html {
     'Capacity',
     verdictOf(s),
     html`${runLine(p)}<p class="knee"><strong>${knee}</strong>${kneeNote ? html` — ${kneeNote.replace(/^knee: /, '')}` : ''}</p>${chart}
-<p class="caption">Hollow points broke the SLO (p95 ≤ ${num(sloP95)} ms, errors ≤ ${num((sloErr ?? 0) * 100, 2)} %, ≥ 90 % of the stage's requests delivered); the knee is the highest stage that held with every stage below it holding.</p>
+<p class="caption">${sloP95 !== undefined && !sloOnScale ? `The p95 SLO (${num(sloP95)} ms) is far above every stage's latency and off this scale. ` : ''}Hollow points broke the SLO (p95 ≤ ${num(sloP95)} ms, errors ≤ ${num((sloErr ?? 0) * 100, 2)} %, ≥ 90 % of the stage's requests delivered); the knee is the highest stage that held with every stage below it holding.</p>
 ${dataTable('per-stage numbers', ['stage', 'offered rps', 'requests', 'p50 ms', 'p95 ms', 'p99 ms', 'errors %', 'verdict'], stages.map((x) => [x.index + 1, x.targetRps, x.requests, num(x.p50Ms), num(x.p95Ms), num(x.p99Ms), num(x.errorRate * 100, 2), x.held ? 'held' : `broke: ${x.reason}`]))}
 <table class="facts"><thead><tr><th>stage</th><th>offered</th><th>verdict</th></tr></thead><tbody>${stages.map((x) => html`<tr><td>${x.index + 1}</td><td>${x.targetRps} rps</td><td>${badge(x.held ? 'pass' : 'fail', x.held ? 'held' : 'broke')} ${x.reason}</td></tr>`)}</tbody></table>
 ${thresholdTable(s)}${notes(s)}`,

@@ -23,9 +23,9 @@ table{border-collapse:collapse;margin:8px 0}th,td{border:1px solid #ddd;padding:
 .v-pass{background:#d8f3dc}.v-fail{background:#ffccd5}.v-skip{background:#e9ecef}.v-not-exercised{background:#fff3bf}.v-n\\/a{color:#bbb}
 .rules td{font-size:13px}.rules .check{color:#555;font-size:12px}.r-fail{background:#fff5f5}
 .not-run{color:#555;font-style:italic}.meta,.caption,.legend{color:#555;font-size:12px}.notes{font-size:12px;color:#333}
-.evidence{border-left:3px solid #ccc;padding-left:8px;margin:6px 0}svg.chart{display:block;max-width:100%;height:auto;margin:8px 0}
+figure.chart{margin:12px 0}figure.chart figcaption{font-weight:600;font-size:13px}.evidence{border-left:3px solid #ccc;padding-left:8px;margin:6px 0}svg.chart{display:block;max-width:100%;height:auto;margin:4px 0}
 .overview td{min-width:90px}details.data{font-size:12px}footer{margin-top:40px;color:#666;font-size:12px;border-top:1px solid #ddd;padding-top:8px}
-@media print{details{display:block}details>*{display:block}section{break-inside:auto}h2{break-after:avoid}svg.chart{break-inside:avoid}}
+@media print{details{display:block}details>*{display:block}section{break-inside:auto}h2{break-after:avoid}figure.chart{break-inside:avoid}}
 `;
 
 const TITLES: Record<string, string> = { smoke: 'Smoke', soak: 'Soak', spike: 'Spike' };

@@ -36,7 +36,7 @@ function scale(domainMax: number, from: number, to: number): (v: number) => numb
 }
 
 function openSvg(id: string, title: string, frame: Frame): string {
-  return `<svg xmlns="http://www.w3.org/2000/svg" class="chart" data-chart="${text(id)}" viewBox="0 0 ${frame.width} ${frame.height}" width="${frame.width}" height="${frame.height}" role="img" aria-label="${text(title)}"><title>${text(title)}</title>`;
+  return `<figure class="chart"><figcaption>${text(title)}</figcaption><svg xmlns="http://www.w3.org/2000/svg" class="chart" data-chart="${text(id)}" viewBox="0 0 ${frame.width} ${frame.height}" width="${frame.width}" height="${frame.height}" role="img" aria-label="${text(title)}"><title>${text(title)}</title>`;
 }
 
 function yAxis(ticks: number[], y: (v: number) => number, x: number, side: 'left' | 'right', label: string, frame: Frame, fmt: (v: number) => string): string {
@@ -124,12 +124,12 @@ export function barChart(spec: BarChartSpec, frame: Frame = FRAME): Html {
   }
   for (const l of spec.lines ?? []) {
     const yy = y(l.y);
-    parts.push(`<line class="ref" x1="${frame.left}" x2="${frame.width - frame.right}" y1="${yy}" y2="${yy}" stroke="${text(l.color ?? '#222')}" stroke-width="1.5" stroke-dasharray="6 4"/><text x="${frame.width - frame.right + 4}" y="${f(yy + 4)}" font-size="11" fill="${text(l.color ?? '#222')}">${text(l.label)}</text>`);
+    parts.push(`<line class="ref" x1="${frame.left}" x2="${frame.width - frame.right}" y1="${yy}" y2="${yy}" stroke="${text(l.color ?? '#222')}" stroke-width="1.5" stroke-dasharray="6 4"/><text x="${frame.width - frame.right - 4}" y="${f(yy - 4)}" text-anchor="end" font-size="11" fill="${text(l.color ?? '#222')}">${text(l.label)}</text>`);
   }
   const xt = niceTicks(end / 1000, 8).filter((s) => s * 1000 <= end + 1e-6).map((s) => ({ at: x(s * 1000), label: num(s, 1) }));
   parts.push(xAxis(xt, frame, spec.xLabel));
   parts.push(legend([...spec.stacks.map((s) => ({ name: s.name, color: s.color })), ...(spec.lines ?? []).map((l) => ({ name: l.label, color: l.color ?? '#222', dash: true }))], frame));
-  parts.push('</svg>');
+  parts.push('</svg></figure>');
   return trusted(parts.join(''));
 }
 
@@ -187,7 +187,7 @@ export function lineChart(spec: LineChartSpec, frame: Frame = FRAME): Html {
   const xt = niceTicks(xMax, 8).filter((v) => v <= xMax).map((v) => ({ at: x(v), label: num(v, 1) }));
   parts.push(xAxis(xt, frame, spec.xLabel));
   parts.push(legend([...spec.series.map((s) => ({ name: s.name, color: s.color })), ...(spec.lines ?? []).map((l) => ({ name: l.label, color: l.color ?? '#222', dash: true }))], frame));
-  parts.push('</svg>');
+  parts.push('</svg></figure>');
   return trusted(parts.join(''));
 }
 
@@ -218,6 +218,6 @@ export function hbarChart(spec: HBarSpec): Html {
     parts.push(`<line class="ref" x1="${xx}" x2="${xx}" y1="${frame.top}" y2="${frame.height - frame.bottom}" stroke="${text(l.color ?? '#222')}" stroke-dasharray="6 4"/><text x="${xx}" y="${frame.top - 4}" text-anchor="middle" font-size="11" fill="${text(l.color ?? '#222')}">${text(l.label)}</text>`);
   }
   parts.push(xAxis(ticks.map((t) => ({ at: x(t), label: num(t, 0) })), frame, spec.xLabel));
-  parts.push('</svg>');
+  parts.push('</svg></figure>');
   return html`${trusted(parts.join(''))}`;
 }
