@@ -2,11 +2,11 @@
 // The detection matrix: the conformance probes against the clean simulator under every
 // rate-limit algorithm and Retry-After form (repeated --repeat times: flakiness is a defect),
 // then against each fault of the catalogue; load-only faults go to the k6 scenarios where k6
-// is installed. Prints the matrix, writes reports/selftest.{md,json}, exits 1 when any fault
-// goes undetected or any clean run reports a failure; each run prints a line as it finishes
-// ("[fault 3 of 12] ok ..."). --latency puts the clean runs' simulator
-// at that network distance (each run its own seed; the fault runs stay on loopback);
-// --clean-only skips the faults: `npm run selftest -- --latency 50:10 --repeat 10`.
+// is installed. Each run prints a line as it finishes ("[fault 3 of 12] ok ..."), then the
+// matrix; writes reports/selftest.{md,json}, exits 1 when any fault goes undetected or any clean
+// run reports a failure. --latency puts the clean runs' simulator at that network distance (each
+// run its own seed; the fault runs stay on loopback); --clean-only skips the faults:
+// `npm run selftest -- --latency 50:10 --repeat 10`. --help lists every option.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { FAULT_CATALOGUE } from '../simulator/faults';
 import { SELFTEST_COMMAND, selftestArgs } from '../selftest/args';
