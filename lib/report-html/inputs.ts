@@ -18,6 +18,8 @@ export interface ScenarioSummary {
   details: Record<string, unknown>;
   metrics: Record<string, { type?: string; values?: Record<string, number> }>;
   testRunDurationMs?: number | null;
+  /** Instances merged (npm run merge); details are then the first instance's, under the merged ones. */
+  merged?: number;
 }
 
 export const K6_SCENARIOS = ['smoke', 'rate-limit', 'retry-after', 'key-isolation', 'capacity', 'soak', 'spike'] as const;
@@ -64,6 +66,24 @@ export function readSeriesField(v: unknown): Series | null {
   return { windowMs, bucketMs, keys: Math.max(1, numOr(v.keys, 1)!), points };
 }
 
+/**
+ * A series for the report. On a merged summary (npm run merge: details per instance, counters
+ * summed) the points are re-read from the summed counters named `prefix`, on the first
+ * instance's spacing, so the chart shows the whole run rather than one instance.
+ */
+export function seriesOf(s: ScenarioSummary, field: unknown, prefix: string): Series | null {
+  const own = readSeriesField(field);
+  if (!own || !s.merged) return own;
+  const keys = metric(s, `${prefix}_keys`, 'count');
+  if (keys === undefined) return own;
+  const points: Series['points'] = [];
+  for (let i = 0; metric(s, `${prefix}_${i}_accepted`, 'count') !== undefined || metric(s, `${prefix}_${i}_rejected`, 'count') !== undefined; i++) {
+    points.push({ startMs: i * own.bucketMs, accepted: metric(s, `${prefix}_${i}_accepted`, 'count') ?? 0, rejected: metric(s, `${prefix}_${i}_rejected`, 'count') ?? 0 });
+    if (i > 10_000) break;
+  }
+  return readSeriesField({ windowMs: own.windowMs, bucketMs: own.bucketMs, keys, points });
+}
+
 /** Parses a summary file's JSON; a clear reason when it is not one. */
 export function parseScenarioSummary(json: unknown, file: string): Part<ScenarioSummary> {
   if (!isRec(json)) return { ok: false, reason: `${file} is not a JSON object` };
@@ -79,11 +99,21 @@ export function parseScenarioSummary(json: unknown, file: string): Part<Scenario
       ...(typeof json.error === 'string' ? { error: json.error } : {}),
       thresholds: arrOf(json.thresholds).filter(isRec) as unknown as ThresholdResult[],
       notes: arrOf(json.notes).filter((n): n is string => typeof n === 'string'),
-      details: isRec(json.details) ? json.details : {},
+      details: detailsOf(json),
+      ...(isRec(json.merged) && typeof json.merged.instances === 'number' ? { merged: json.merged.instances } : {}),
       metrics: isRec(json.metrics) ? (json.metrics as ScenarioSummary['metrics']) : {},
       testRunDurationMs: numOr(json.testRunDurationMs) ?? null,
     },
   };
+}
+
+/** A merged summary keeps each instance's details: the first's (limit, window, plan) under the merged ones (knee, stages). */
+function detailsOf(json: Rec): Rec {
+  const d = isRec(json.details) ? json.details : {};
+  const first = arrOf(d.instances).find(isRec);
+  if (!isRec(json.merged) || !first || !isRec(first.details)) return d;
+  const { instances: _instances, ...rest } = d;
+  return { ...first.details, ...rest };
 }
 
 /** Parses conformance.json; a clear reason when it is not one. */

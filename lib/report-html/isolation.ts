@@ -1,7 +1,7 @@
 // The key-isolation section: key A throttled while the bystander keys (same org, other org)
 // sail through, on one time axis; the spread key limited as one; the scenario's thresholds.
 import { html, num, type Html } from './html';
-import { arrOf, isRec, numOr, readSeriesField, strOr, type Part, type ScenarioSummary } from './inputs';
+import { arrOf, isRec, numOr, seriesOf, strOr, type Part, type ScenarioSummary } from './inputs';
 import { badge, notRun, notes, runLine, section, thresholdTable, verdictOf } from './parts';
 import { windowChart } from './rate-limit';
 
@@ -11,8 +11,8 @@ export function isolationSection(p: Part<ScenarioSummary>): Html {
   const d = s.details;
   const limit = numOr(d.limit);
   const series = isRec(d.series) ? d.series : {};
-  const a = readSeriesField(series.throttled);
-  const b = readSeriesField(series.bystanders);
+  const a = seriesOf(s, series.throttled, 'isolation_throttled_series');
+  const b = seriesOf(s, series.bystanders, 'isolation_bystander_series');
   const offset = numOr(d.bystanderStartMs, 0)!;
   const end = Math.max(a ? a.points.length * a.bucketMs : 0, b ? offset + b.points.length * b.bucketMs : 0);
   const throttledRole = strOr(d.throttled, 'A')!;

@@ -1,7 +1,7 @@
 // The rate-limit section: the limit measured against the stated one, accepted vs throttled per
 // window over the judged phase (per key), and Retry-After: honoured, and how tight it is.
 import { html, num, trusted, type Html } from './html';
-import { isRec, metric, numOr, readSeriesField, type Part, type ScenarioSummary, type Series } from './inputs';
+import { isRec, metric, numOr, seriesOf, type Part, type ScenarioSummary, type Series } from './inputs';
 import { dataTable, notRun, notes, runLine, section, thresholdTable, verdictOf } from './parts';
 import { barChart, hbarChart } from './svg';
 
@@ -43,7 +43,7 @@ function rateLimitBody(p: Extract<Part<ScenarioSummary>, { ok: true }>): Html {
   const stated = limit !== undefined ? `${limit} per ${windowMs ?? '?'} ms` : 'none stated (discovered)';
   const ratio = limit && estimate !== undefined ? ` = ${num(estimate / limit, 2)}× the stated limit` : '';
   const band = limit && tolerance !== undefined ? ` (allowed ${num(limit * (1 - tolerance), 1)}..${num(limit * (1 + tolerance), 1)} in steady state, within ${num(tolerance * 100, 0)} %)` : '';
-  const series = readSeriesField(d.windows);
+  const series = seriesOf(s, d.windows, 'ratelimit_series');
   const chart = series && series.points.length > 0
     ? html`${windowChart('ratelimit-windows', `Accepted vs throttled per window (${d.mode === 'known' ? 'over-limit phase' : 'discovery phase'})`, series, { limit: limit ?? estimate ?? null, perKey: true })}${seriesTable(series, series.keys)}
 <p class="caption">${series.keys} key(s); each bar is ${num(series.bucketMs, 0)} ms from the key's first request; the first window is a partial or burst window and is not part of the steady-state estimate.</p>`

@@ -18,6 +18,7 @@ import { niceTicks } from '../../lib/report-html/svg';
 import { loadReportInputs } from '../../lib/report-html/write';
 import { MAX_SERIES_POINTS, readSeries, seriesSpec, windowSeries } from '../../scenarios/lib/summary';
 import type { K6SummaryData } from '../../lib/k6-summary';
+import { mergeScenario } from '../../lib/merge-summaries';
 
 const KEY = 'rdk_live_AbCdEfGhIjKlMnOpQrStUvWxYz012345';
 const B64_KEY = Buffer.from(`${KEY}:`).toString('base64').replace(/=+$/, '');
@@ -226,6 +227,33 @@ describe('per-window series (scenarios/lib/summary.ts)', () => {
     expect(readSeriesField(null)).toBeNull();
     expect(readSeriesField({ windowMs: 500 })).toBeNull();
     expect(readSeriesField({ windowMs: 500, bucketMs: 500, keys: 1, points: [{ startMs: 0, accepted: 'x', rejected: 2 }, { startMs: 500, accepted: 0, rejected: 0 }] })).toEqual({ windowMs: 500, bucketMs: 500, keys: 1, points: [{ startMs: 0, accepted: 0, rejected: 2 }] });
+  });
+});
+
+describe('merged summaries (npm run merge)', () => {
+  // Two instances of a split rate-limit run, one key each: the chart shows both keys, re-read
+  // from the summed counters, not the first instance's own series.
+  const instance = (accepted: number[], rejected: number[]) => {
+    const metrics: Record<string, unknown> = { ratelimit_series_keys: { type: 'counter', values: { count: 1, rate: 1 } } };
+    accepted.forEach((a, i) => {
+      metrics[`ratelimit_series_${i}_accepted`] = { type: 'counter', values: { count: a, rate: a } };
+      metrics[`ratelimit_series_${i}_rejected`] = { type: 'counter', values: { count: rejected[i], rate: rejected[i] } };
+    });
+    const windows = { windowMs: 500, bucketMs: 500, keys: 1, points: accepted.map((a, i) => ({ startMs: i * 500, accepted: a, rejected: rejected[i] })) };
+    return { scenario: 'rate-limit', pass: true, thresholds: [], checks: [], notes: [], details: { mode: 'known', limit: 10, windowMs: 500, estimate: 10, tolerance: 0.1, windows }, testRunDurationMs: 1000, metrics };
+  };
+  it('re-reads the series from the summed counters and keeps the plan from the first instance', () => {
+    const inputs = [instance([15, 10], [15, 20]), instance([16, 10], [14, 20])].map((summary, i) => ({ file: `i${i}.json`, summary: summary as never }));
+    const merged = mergeScenario(inputs);
+    const p = parseScenarioSummary(JSON.parse(merged.summaryJson), 'merged/rate-limit.summary.json');
+    if (!p.ok) throw new Error(p.reason);
+    expect(p.data.merged).toBe(2);
+    const out = rateLimitSection(p, { ok: false, reason: 'not run' }).text;
+    expect(out).toContain('10 per 500 ms');
+    expect(out).toContain('2 key(s)');
+    // Mean per key of the summed counts: (15 + 16) / 2 accepted in the first window.
+    expect(out).toContain('<title>0 s: 15.50 accepted</title>');
+    expect(out).toContain('<title>0.50 s: 20 throttled (429)</title>');
   });
 });
 
