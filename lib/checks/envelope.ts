@@ -17,23 +17,23 @@ function envelope(rule: 'envelope.collection' | 'envelope.single-resource'): Res
     applies: (s) => is2xx(s.res.status) && successOf(s)?.rule === rule,
     check(s) {
       const { schema } = successOf(s)!;
-      if (s.res.json === undefined) return `body is not JSON, expected a ${schema}`;
+      if (s.res.json === undefined) return `not a valid ${schema}: the body is not JSON`;
       const issues = validate(schema, s.res.json);
-      return issues.length === 0 ? null : `body does not match ${schema}: ${issuesText(issues)}`;
+      return issues.length === 0 ? null : `not a valid ${schema}: ${issuesText(issues)}`;
     },
   };
 }
 
 /**
  * envelope.collection (list operations). Fails with, e.g.:
- *   "body does not match TemplateList: /pagination must have required property 'next_page'"
+ *   "not a valid TemplateList: /pagination must have required property 'next_page'"
  */
 export const envelopeCollection = envelope('envelope.collection');
 
 /**
  * envelope.single-resource (get and create). Fails with, e.g.:
- *   "body does not match Run: /expires_in_hours must be integer"
- *   "body is not JSON, expected a Run"
+ *   "not a valid Run: /expires_in_hours must be integer"
+ *   "not a valid Run: the body is not JSON"
  */
 export const envelopeSingleResource = envelope('envelope.single-resource');
 

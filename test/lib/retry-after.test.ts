@@ -157,3 +157,35 @@ describe('getHeader', () => {
     expect(parseRetryAfter(getHeader({ 'retry-after': ['5', '5'] }, 'retry-after')).ok).toBe(false);
   });
 });
+
+describe('judgeRetryAfter: an outcome for every rule it decides', () => {
+  const p = (value: string | undefined, date: string | null = DATE): RetryAfter => parseRetryAfter(value, date);
+  const short = (rule: string) => rule.replace('ratelimit.retry-after-', '');
+  it.each([
+    { v: '2', policy: { maxSeconds: 3 }, out: 'present+ valid+ positive+ bounded+' },
+    { v: '2', policy: {}, out: 'present+ valid+ positive+' },
+    { v: undefined, policy: { maxSeconds: 3 }, out: 'present-' },
+    { v: '1.5', policy: { maxSeconds: 3 }, out: 'present+ valid-' },
+    { v: 'Sunday, 06-Nov-94 08:49:39 GMT', policy: {}, out: 'present+ valid-' },
+    { v: '0', policy: { maxSeconds: 3 }, out: 'present+ valid+ positive-' },
+    { v: '0', policy: { minSeconds: 0, maxSeconds: 3 }, out: 'present+ valid+ positive+ bounded+' },
+    { v: '60', policy: { maxSeconds: 3 }, out: 'present+ valid+ positive+ bounded-' },
+    { v: 'Sun, 06 Nov 1994 08:49:39 GMT', policy: { maxSeconds: 3 }, out: 'present+ valid+ positive+ bounded+' },
+  ])('Retry-After $v with $policy -> $out', ({ v, policy, out }) => {
+    const verdict = judgeRetryAfter(p(v), policy);
+    expect(verdict.outcomes.map((o) => `${short(o.rule)}${o.ok ? '+' : '-'}`).join(' ')).toBe(out);
+    // The summary is the first failing outcome, or all held.
+    const failed = verdict.outcomes.find((o) => !o.ok);
+    expect(verdict.ok).toBe(failed === undefined);
+    if (failed) expect([verdict.rule, verdict.reason]).toEqual([failed.rule, failed.reason]);
+  });
+
+  it('says why each rule held', () => {
+    expect(judgeRetryAfter(p('2'), { maxSeconds: 3 }).outcomes.map((o) => o.reason)).toEqual([
+      'Retry-After present',
+      'Retry-After "2" = 2 s (delay-seconds)',
+      'Retry-After "2" = 2 s (delay-seconds), at least 1 s',
+      'Retry-After "2" = 2 s (delay-seconds), at most 3 s',
+    ]);
+  });
+});
