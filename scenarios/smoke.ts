@@ -12,7 +12,7 @@ import { ruleThresholds, SUMMARY_TREND_STATS, type K6Options } from './lib/optio
 import { summaryFromRaw } from './lib/summary';
 import type { RuleId } from '../lib/contract';
 
-// At most 7 requests × 3 waits × 20 s of pacing: within maxDuration (10 m) with room to spare.
+// At most 8 requests × 3 waits × 20 s of pacing: within maxDuration (10 m) with room to spare.
 const SMOKE_PACING = { ...DEFAULT_PACING, maxWaitMs: 20_000 };
 const withPacing: typeof pace = (request, what, logger) => pace(request, what, logger, SMOKE_PACING);
 
@@ -157,6 +157,14 @@ function smokePass(): void {
   const anon = { ...withName('GET /v1/templates'), headers: {}, tags: { key: 'none', name: 'GET /v1/templates' } };
   const unauth = expect(get(anonymous, anon), anonymous, 401, 'status.401-unauthorized') as { error?: string } | undefined | typeof THROTTLED;
   if (unauth !== THROTTLED) rule('status.401-unauthorized', unauth?.error === 'unauthorized', `no key: error '${unauth?.error}', expected 'unauthorized'`);
+
+  // A well-formed key that was never issued: the 401 a server is likeliest to echo a key in
+  // (auth.no-credential-echo), so smoke presents one and checks that the answer does not quote it.
+  const unknownKey = `rdk_live_${crypto.randomUUID().replace(/-/g, '')}`;
+  const stranger = ask('GET /v1/templates with an unknown key', 'GET', '/templates', 'listTemplates', [unknownKey]);
+  const strangerParams = { ...withName('GET /v1/templates'), headers: { Authorization: `Bearer ${unknownKey}` }, tags: { key: 'unknown', name: 'GET /v1/templates' } };
+  const rejected = expect(get(stranger, strangerParams), stranger, 401, 'status.401-unauthorized') as { error?: string } | undefined | typeof THROTTLED;
+  if (rejected !== THROTTLED) rule('status.401-unauthorized', rejected?.error === 'unauthorized', `unknown key: error '${rejected?.error}', expected 'unauthorized'`);
 }
 
 export function handleSummary(raw: unknown): Record<string, string> {
