@@ -57,6 +57,8 @@ export function stateProblem(doc: unknown): string | null {
 
 export class RunLedger {
   private runs: RecordedRun[] = [];
+  /** Changed since loaded: only then is the file written. */
+  private dirty = false;
   /** Set when the file could not be used: said in the report. */
   readonly problem?: string;
   /** False when an unusable file could not be set aside: then it is never written over. */
@@ -102,15 +104,20 @@ export class RunLedger {
 
   record(run: RecordedRun): void {
     this.runs = [...this.runs.filter((r) => r.id !== run.id || r.base_url !== run.base_url), run].slice(-MAX_RECORDS);
+    this.dirty = true;
   }
 
   drop(baseUrl: string, id: string): void {
+    const before = this.runs.length;
     this.runs = this.runs.filter((r) => r.id !== id || r.base_url !== baseUrl);
+    this.dirty ||= this.runs.length !== before;
   }
 
   /** Writes the records back; false when the file is left alone (an unusable one not set aside). */
   save(): boolean {
     if (!this.writable) return false;
+    if (!this.dirty) return true;
+    this.dirty = false;
     this.fs.write(this.path, `${JSON.stringify({ version: 1, runs: this.runs } satisfies StateDoc, null, 2)}\n`);
     return true;
   }
