@@ -9,6 +9,7 @@ import { startVitest } from 'vitest/node';
 import { probes } from '../conformance/probes';
 import { parseOrExit, UsageError, type CommandSpec, type Parsed } from './lib/cli';
 import { ProbeProgressReporter } from './lib/probe-progress';
+import { loadEnvFile } from './lib/env-file';
 
 // No 'dot': the per-probe lines already say as much, and dots would break them up.
 const REPORTERS = ['default', 'verbose', 'tap'] as const;
@@ -80,6 +81,8 @@ function conformanceArgs(p: Parsed): ConformanceArgs {
 
 async function main(): Promise<number> {
   const args = parseOrExit(CONFORMANCE_COMMAND, process.argv.slice(2), conformanceArgs);
+  const fromFile = loadEnvFile();
+  if (fromFile.length) console.log(`.env: ${fromFile.length} setting(s) read (${fromFile.join(', ')})`);
   // A target named on the command line replaces one named in the environment.
   if (args.env.RUNDUN_FIXTURES !== undefined) delete process.env.RUNDUN_BASE_URL;
   if (args.env.RUNDUN_BASE_URL !== undefined) delete process.env.RUNDUN_FIXTURES;

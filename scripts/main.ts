@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseOrExit, type CommandSpec } from './lib/cli';
+import { loadEnvFile } from './lib/env-file';
 import { findK6, runK6, explainK6Exit, K6_INSTALL_URL } from './lib/k6';
 import { startSimulator } from '../simulator/server';
 
@@ -39,6 +40,7 @@ const MAIN_COMMAND: CommandSpec = {
 
 async function main(): Promise<number> {
   parseOrExit(MAIN_COMMAND, process.argv.slice(2), () => undefined);
+  loadEnvFile(); // RUNDUN_SIM_* and k6 settings; the target is always the simulator here
   console.log('== 1/2 conformance suite against the simulator (in-process) ==');
   // The conformance entry (scripts/conformance.ts, built beside this file) prints each probe.
   const vitest = spawnSync(process.execPath, [fileURLToPath(new URL('./conformance.js', import.meta.url))], {

@@ -3,21 +3,25 @@
 //   npm run report [-- --dir <reports dir>]   (default: RUNDUN_REPORT_DIR, else reports)
 import { existsSync } from 'node:fs';
 import { findK6 } from './lib/k6';
+import { parseOrExit, UsageError, type CommandSpec } from './lib/cli';
 import { writeHtmlReport } from '../lib/report-html/write';
 
+const REPORT_COMMAND: CommandSpec = {
+  name: 'report',
+  usage: 'npm run report [-- --dir <reports dir>]',
+  about: 'Writes <dir>/index.html, one self-contained page, from <dir>/conformance.json and the k6\nscenarios\' <scenario>.summary.json (whatever is there; missing parts say why).',
+  options: { dir: { type: 'string', arg: '<dir>', help: 'the reports folder (default: RUNDUN_REPORT_DIR, else reports)' } },
+  env: [['RUNDUN_REPORT_DIR', 'the reports folder when --dir is not given']],
+  examples: ['npm run report', 'npm run report -- --dir /tmp/merged'],
+  exit: '0 written, 2 bad usage or no reports folder',
+};
+
 function main(argv: string[]): number {
-  let dir = process.env.RUNDUN_REPORT_DIR || 'reports';
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--dir' && argv[i + 1]) dir = argv[++i] as string;
-    else if (a === '--help' || a === '-h') {
-      console.log('usage: npm run report [-- --dir <reports dir>]  (writes <dir>/index.html from <dir>/*.json)');
-      return 0;
-    } else {
-      console.error(`report: unknown argument '${a}' (usage: npm run report [-- --dir <reports dir>])`);
-      return 2;
-    }
-  }
+  const dir = parseOrExit(REPORT_COMMAND, argv, (p) => {
+    const d = p.string('dir');
+    if (d === '') throw new UsageError('--dir needs a directory');
+    return d ?? (process.env.RUNDUN_REPORT_DIR || 'reports');
+  });
   if (!existsSync(dir)) {
     console.error(`report: no directory ${dir}: run npm start (or the suite and the k6 scenarios) first`);
     return 2;

@@ -3,9 +3,19 @@
 // lib/target/settings.ts. `--check` writes nothing and exits 1 when either is out of date.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { renderEnvExample, renderSettingsTable, replaceRegion } from '../lib/target/settings-doc';
+import { parseOrExit, type CommandSpec } from './lib/cli';
+
+const SETTINGS_DOC_COMMAND: CommandSpec = {
+  name: 'settings:doc',
+  usage: 'npm run settings:doc [-- --check]',
+  about: 'Rewrites the settings table in README.md and .env.example from lib/target/settings.ts.',
+  options: { check: { type: 'boolean', help: 'write nothing; exit 1 when either file is out of date' } },
+  examples: ['npm run settings:doc', 'npm run settings:doc -- --check'],
+  exit: '0 up to date or written, 1 out of date (--check), 2 bad usage or unreadable files',
+};
 
 const root = new URL('../../', import.meta.url);
-const check = process.argv.includes('--check');
+const check = parseOrExit(SETTINGS_DOC_COMMAND, process.argv.slice(2), (p) => p.flag('check'));
 const stale: string[] = [];
 
 function update(file: string, make: (old: string) => string): void {
