@@ -8,7 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseOrExit, type CommandSpec } from './lib/cli';
 import { loadEnvFile } from './lib/env-file';
@@ -75,7 +75,7 @@ async function main(): Promise<number> {
 }
 
 main().then(
-  (code) => import('../lib/report-html/write').then((r) => process.exit(r.reportAfterMain(code, join(root, process.env.RUNDUN_REPORT_DIR || 'reports'), findK6()))),
+  (code) => import('../html-report/write').then((r) => process.exit(r.reportAfterMain(code, resolve(root, process.env.RUNDUN_REPORT_DIR || 'reports'), findK6()))),
   (e) => {
     console.error(`main job failed: ${(e as Error).message}`);
     process.exit(2);

@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { findK6 } from './lib/k6';
 import { parseOrExit, UsageError, type CommandSpec } from './lib/cli';
-import { writeHtmlReport } from '../lib/report-html/write';
+import { writeHtmlReport } from '../html-report/write';
 
 const REPORT_COMMAND: CommandSpec = {
   name: 'report',

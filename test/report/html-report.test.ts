@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeHtmlReport } from '../../lib/report-html/write';
-import { CSP } from '../../lib/report-html/page';
-import { windowChart } from '../../lib/report-html/rate-limit';
+import { writeHtmlReport } from '../../html-report/write';
+import { CSP } from '../../html-report/page';
+import { windowChart } from '../../html-report/rate-limit';
 import { checkPage, chromiumMissing, launch, type Expectations } from './browser-check';
 import { K6_RUNS, writeConformance, writeK6Summary } from './real-data';
 

@@ -1,7 +1,7 @@
 // The conformance section: totals, the operation × status matrix, failures with their evidence,
 // every rule with its verdict (and a sample exchange it held on), drift, pacing and probes.
-import type { Cell, ConformanceReport, RuleReport } from '../../conformance/report/build';
-import type { Evidence } from '../../conformance/engine/exchange';
+import type { Cell, ConformanceReport, RuleReport } from '../conformance/report/build';
+import type { Evidence } from '../conformance/engine/exchange';
 import { html, num, type Html } from './html';
 import { badge, section, type Verdict } from './parts';
 

@@ -1,6 +1,6 @@
 // Building blocks shared by the report's sections: section frames, "not run" notices, verdict
 // badges, the thresholds and notes of a k6 summary.
-import { fmtNumber } from '../k6-summary';
+import { fmtNumber } from '../lib/k6-summary';
 import { html, type Html } from './html';
 import type { Part, ScenarioSummary } from './inputs';
 

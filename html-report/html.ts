@@ -1,7 +1,7 @@
 // Safe HTML building for the report: every interpolated value is escaped (and any API key in it
 // redacted) unless it is already Html. Strings from a target (error messages, bodies, headers)
 // can then never inject markup, whatever renderer forgets.
-import { redactSecrets } from '../redact';
+import { redactSecrets } from '../lib/redact';
 
 /** Markup that is already safe: built by `html` or a renderer, never from a raw string. */
 export class Html {

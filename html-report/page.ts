@@ -1,7 +1,7 @@
 // The whole report page: one self-contained HTML file (inline CSS and SVG; no script, no
 // external asset; a Content-Security-Policy that forbids fetching anything), from whatever
 // parts ran. Missing parts render as "not run" sections with the reason.
-import { redactSecrets } from '../redact';
+import { redactSecrets } from '../lib/redact';
 import { conformanceSection } from './conformance';
 import { capacitySection } from './capacity';
 import { html, trusted, type Html } from './html';

@@ -1,8 +1,8 @@
 // What the HTML report is built from: each part is there (the parsed JSON a run wrote) or not
 // run, with the reason. The k6 summaries are read defensively: a field of the wrong type reads
 // as absent, so a summary from another version of the harness renders what it can.
-import type { ConformanceReport } from '../../conformance/report/build';
-import type { ThresholdResult } from '../k6-summary';
+import type { ConformanceReport } from '../conformance/report/build';
+import type { ThresholdResult } from '../lib/k6-summary';
 
 export type Part<T> = { ok: true; data: T; file: string } | { ok: false; reason: string };
 
