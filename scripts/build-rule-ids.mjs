@@ -1,6 +1,7 @@
 // Generates lib/generated/rule-ids.ts from schemas/contract.json: the RuleId union, so every
 // rule-id string in the code is type-checked against the contract (a typo or a rule removed
-// from the contract fails `npm run typecheck`), and RULE_IDS for code that walks them.
+// from the contract fails `npm run typecheck`), RULE_IDS for code that walks them, and
+// RULE_LABELS, the rules' short labels (k6 check names).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -12,6 +13,8 @@ export function ruleIdsModule(contract) {
     `export const RULE_IDS = [\n${ids.map((id) => `  '${id}',`).join('\n')}\n] as const;`,
     '/** A rule id of schemas/contract.json. */',
     'export type RuleId = (typeof RULE_IDS)[number];',
+    "/** Each rule's label: the k6 check name (k6 bundles carry this table, not the whole contract). */",
+    `export const RULE_LABELS: Readonly<Record<RuleId, string>> = {\n${contract.rules.map((r) => `  '${r.id}': ${JSON.stringify(r.label ?? r.id)},`).join('\n')}\n};`,
     '',
   ].join('\n');
 }

@@ -2,7 +2,10 @@
 // ids (SHA-256 of seed and position); runs get crypto.randomUUID().
 import { createHash, randomUUID } from 'node:crypto';
 
-export const TEMPLATE_ID_PATTERN = /^t-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+import { ID_PATTERNS } from '../lib/checks/ids';
+
+// The one id pattern table (read from the schemas): the simulator parses ids with the same rule the checks judge them by.
+export const TEMPLATE_ID_PATTERN = ID_PATTERNS.template;
 
 export function seededUuid(seed: string): string {
   const b = createHash('sha256').update(seed).digest();

@@ -15,10 +15,11 @@ import {
 } from '../../lib/checks';
 import type { ResolvedContract } from '../../lib/contract';
 import type { Exchange } from './exchange';
+import type { RuleId } from '../../lib/contract';
 import { operationOf, SUCCESS_SCHEMA } from './operations';
 
 export interface PassiveCheck {
-  rule: string;
+  rule: RuleId;
   applies(ex: Exchange): boolean;
   check(ex: Exchange, c: ResolvedContract): string | null;
 }

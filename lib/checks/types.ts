@@ -1,6 +1,7 @@
 // The shapes every per-response check sees, whatever engine sent the request: the conformance
 // suite (Node fetch), a k6 scenario, or a unit test. Plain data, no Node built-ins.
 import type { RetryAfterPolicy, RetryAfterVerdict } from '../retry-after';
+import type { RuleId } from '../contract';
 
 /** A response as the checks see it. */
 export interface CheckedResponse {
@@ -49,7 +50,7 @@ export interface Subject {
 /** A per-response check for one contract rule. */
 export interface ResponseCheck {
   /** The contract rule id it judges (schemas/contract.json). */
-  rule: string;
+  rule: RuleId;
   /** Whether the rule says anything about this response. */
   applies(s: Subject): boolean;
   /** null when the rule holds, else the failure message (no key in it: runChecks redacts too). */
@@ -57,7 +58,7 @@ export interface ResponseCheck {
 }
 
 export interface CheckOutcome {
-  rule: string;
+  rule: RuleId;
   ok: boolean;
   /** The failure message, or '' when the rule held. */
   message: string;

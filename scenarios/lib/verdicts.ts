@@ -1,7 +1,7 @@
 // Small pure helpers that turn lib/ verdicts into the per-rule outcomes the k6 checks record.
 // No k6 imports: unit-tested in vitest.
 import { RULES } from '../../lib/verdict';
-import { RULE_LABELS } from '../../lib/checks/labels';
+import { RULE_LABELS } from '../../lib/generated/rule-ids';
 import type { RetryAfterRule, RetryAfterVerdict } from '../../lib/retry-after';
 
 export { RETRY_AFTER_RULES, type RetryAfterRule } from '../../lib/retry-after';

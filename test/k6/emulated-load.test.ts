@@ -16,7 +16,7 @@ describe.concurrent('smoke and load scenarios (emulated k6)', () => {
     expect(s.r.exitCode, log).toBe(0);
     expect(Object.values(verdicts(s.r)).every(Boolean)).toBe(true);
     expect(Object.keys(verdicts(s.r))).toContain(ruleKey('runs.create-read-consistent'));
-    expect(s.r.samples.filter((x) => x.metric === 'http_reqs')).toHaveLength(7);
+    expect(s.r.samples.filter((x) => x.metric === 'http_reqs')).toHaveLength(8);
   });
 
   it('smoke fails envelope.single-resource when a template comes wrapped (simulator fault)', async () => {
