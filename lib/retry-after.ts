@@ -2,7 +2,7 @@
 // 1*DIGIT. Parsing is strict (a harness must not be more lenient than the grammar); the policy
 // judgement (present, valid, >= 1 s, bounded) is separate so callers can tune it.
 import { parseHttpDate, type HttpDateForm } from './http-date';
-import { RULES, verdict, type Verdict } from './verdict';
+import { verdict, type Verdict } from './verdict';
 
 export type RetryAfterErrorCode = 'missing' | 'invalid' | 'date-header-missing' | 'date-header-invalid';
 
@@ -106,7 +106,7 @@ export interface RetryAfterDetails {
 }
 
 /** The Retry-After rules in the order judgeRetryAfter decides them. */
-export const RETRY_AFTER_RULES = [RULES.retryAfterPresent, RULES.retryAfterValid, RULES.retryAfterPositive, RULES.retryAfterBounded] as const;
+export const RETRY_AFTER_RULES = ['ratelimit.retry-after-present', 'ratelimit.retry-after-valid', 'ratelimit.retry-after-positive', 'ratelimit.retry-after-bounded'] as const;
 export type RetryAfterRule = (typeof RETRY_AFTER_RULES)[number];
 
 /** One rule's verdict on one Retry-After; `reason` says why it held or failed. */
@@ -140,11 +140,11 @@ export function judgeRetryAfter(parsed: RetryAfter, policy: RetryAfterPolicy = {
     return { ...verdict(false, rule, reason, details), outcomes };
   };
   if (!parsed.ok) {
-    if (parsed.code === 'missing') return failed(RULES.retryAfterPresent, parsed.reason, bounds);
-    held(RULES.retryAfterPresent, 'Retry-After present');
-    return failed(RULES.retryAfterValid, parsed.reason, bounds);
+    if (parsed.code === 'missing') return failed('ratelimit.retry-after-present', parsed.reason, bounds);
+    held('ratelimit.retry-after-present', 'Retry-After present');
+    return failed('ratelimit.retry-after-valid', parsed.reason, bounds);
   }
-  held(RULES.retryAfterPresent, 'Retry-After present');
+  held('ratelimit.retry-after-present', 'Retry-After present');
   const details: RetryAfterDetails = {
     form: parsed.form,
     ...(parsed.form === 'http-date' ? { httpDateForm: parsed.httpDateForm } : {}),
@@ -153,37 +153,37 @@ export function judgeRetryAfter(parsed: RetryAfter, policy: RetryAfterPolicy = {
     ...bounds,
   };
   if (policy.expectedForm && parsed.form !== policy.expectedForm) {
-    return failed(RULES.retryAfterValid, `Retry-After "${parsed.value}" is ${parsed.form}, expected ${policy.expectedForm}`, details);
+    return failed('ratelimit.retry-after-valid', `Retry-After "${parsed.value}" is ${parsed.form}, expected ${policy.expectedForm}`, details);
   }
   if (parsed.form === 'http-date' && parsed.httpDateForm !== 'imf-fixdate' && !policy.allowObsoleteDateForms) {
     return failed(
-      RULES.retryAfterValid,
+      'ratelimit.retry-after-valid',
       `Retry-After "${parsed.value}" uses the obsolete ${parsed.httpDateForm} form; senders MUST generate IMF-fixdate (RFC 9110 §5.6.7)`,
       details,
     );
   }
   const note = parsed.form === 'http-date' && parsed.note ? ` (${parsed.note})` : '';
   const meaning = `Retry-After "${parsed.value}" = ${parsed.delaySeconds} s (${parsed.form})${note}`;
-  held(RULES.retryAfterValid, meaning);
+  held('ratelimit.retry-after-valid', meaning);
   if (parsed.delaySeconds < minSeconds) {
     return failed(
-      RULES.retryAfterPositive,
+      'ratelimit.retry-after-positive',
       `Retry-After "${parsed.value}" means ${parsed.delaySeconds} s${note}, below the minimum of ${minSeconds} s: a client obeying it is throttled again`,
       details,
     );
   }
-  held(RULES.retryAfterPositive, `${meaning}, at least ${minSeconds} s`);
+  held('ratelimit.retry-after-positive', `${meaning}, at least ${minSeconds} s`);
   if (policy.maxSeconds !== undefined) {
     if (parsed.delaySeconds > policy.maxSeconds) {
       return failed(
-        RULES.retryAfterBounded,
+        'ratelimit.retry-after-bounded',
         `Retry-After "${parsed.value}" means ${parsed.delaySeconds} s, above the maximum of ${policy.maxSeconds} s`,
         details,
       );
     }
-    held(RULES.retryAfterBounded, `${meaning}, at most ${policy.maxSeconds} s`);
+    held('ratelimit.retry-after-bounded', `${meaning}, at most ${policy.maxSeconds} s`);
   }
-  return { ...verdict(true, RULES.retryAfterValid, meaning, details), outcomes };
+  return { ...verdict(true, 'ratelimit.retry-after-valid', meaning, details), outcomes };
 }
 
 /**

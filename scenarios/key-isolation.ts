@@ -8,7 +8,6 @@ import http from 'k6/http';
 import exec from 'k6/execution';
 import { Counter, Rate } from 'k6/metrics';
 import { judgeIsolation, type Observation } from '../lib/ratelimit';
-import { RULES } from '../lib/verdict';
 import type { K6SummaryData } from '../lib/k6-summary';
 import type { KeyRef } from './lib/config';
 import { config } from './lib/env';
@@ -33,7 +32,7 @@ const spreadSentShare = new Rate('spread_sent_share');
 // One counter per K6_LOCAL_IPS address: each spread VU adds 1 to the one k6 bound it to, so the
 // summary reports the addresses the VU ids really mapped to, not the ones that were configured.
 const spreadVusOnAddress = (plan.spread?.addressList ?? []).map((_, i) => new Counter(`spread_vus_addr_${i}`));
-const SPREAD_TAGS = { rule: RULES.isolation };
+const SPREAD_TAGS = { rule: 'ratelimit.isolation' };
 // Accepted and 429 per window, key A and the bystanders (summed), for the HTML report.
 const throttledSeriesSpec = seriesSpec('isolation_throttled_series', plan.durationMs, plan.windowMs);
 const bystanderSeriesSpec = seriesSpec('isolation_bystander_series', plan.bystanderDurationMs, plan.windowMs);
@@ -52,7 +51,7 @@ async function send(ref: KeyRef, part: string, rate: number, durationMs: number,
 
 /** Key A: 3× its limit for the whole first part; it must really be throttled while bystanders run. */
 export async function throttledKey(): Promise<void> {
-  const account = owe([RULES.isolation], log, `${plan.throttled.role} (throttled key)`);
+  const account = owe(['ratelimit.isolation'], log, `${plan.throttled.role} (throttled key)`);
   try {
     const start = Date.now();
     const obs = await send(plan.throttled, 'throttled', plan.overRate, plan.durationMs, start);
@@ -61,7 +60,7 @@ export async function throttledKey(): Promise<void> {
     const to = from + plan.bystanderDurationMs;
     const rejected = obs.filter((o) => o.status === 429 && o.t >= from && o.t < to).length;
     const ok = rejected > 0;
-    recordRule(RULES.isolation, ok);
+    recordRule('ratelimit.isolation', ok);
     log(`${plan.throttled.role} (throttled key): ${ok ? 'ok' : 'FAILED'}: ${rejected} 429s of ${obs.length} requests while the bystanders ran${ok ? '' : ': never throttled, nothing to be isolated from'}`);
   } finally {
     account.settle();
@@ -71,7 +70,7 @@ export async function throttledKey(): Promise<void> {
 /** Secondary / other_org: half their limit while A is throttled; a 429 while quiet is a leak. */
 export async function bystanderKey(): Promise<void> {
   const ref = plan.bystanders[exec.scenario.iterationInTest % plan.bystanders.length] as KeyRef;
-  const account = owe([RULES.isolation], log, `${ref.role} (bystander)`);
+  const account = owe(['ratelimit.isolation'], log, `${ref.role} (bystander)`);
   try {
     const start = Date.now();
     const obs = await send(ref, 'bystander', plan.bystanderRate, plan.bystanderDurationMs, start);
@@ -103,7 +102,7 @@ export async function spreadKey(): Promise<void> {
     inst = thisInstance();
   } catch (e) {
     // Never skip the part silently: its Rates would then pass empty.
-    owe([RULES.isolation], log, `${s.key.role} (spread)`).settle(`cannot read this instance's execution segment: ${(e as Error).message}`);
+    owe(['ratelimit.isolation'], log, `${s.key.role} (spread)`).settle(`cannot read this instance's execution segment: ${(e as Error).message}`);
     return;
   }
   if (!inst.ownsGlobal(0)) return; // another instance runs the spread part

@@ -11,7 +11,7 @@ import http from 'k6/http';
 import exec from 'k6/execution';
 import { Counter, Gauge, Trend } from 'k6/metrics';
 import { estimateLimit, judgeUnderLimit, judgeWindowedAcceptance, type Observation } from '../lib/ratelimit';
-import { fmt, RULES } from '../lib/verdict';
+import { fmt } from '../lib/verdict';
 import type { K6SummaryData } from '../lib/k6-summary';
 import type { KeyRef } from './lib/config';
 import { config } from './lib/env';
@@ -139,8 +139,8 @@ async function judgeKey(ref: KeyRef): Promise<string | undefined> {
   if (!met) log(`${ref.role}: ratelimit.429-status: FAILED: no 429 within ${Math.min(plan.burstCap, disc.obs.length)} requests at ${d.rate}/s: no limit found`);
   const estimate = reportEstimate(ref, disc.obs);
   if (estimate === null || estimate < 1) {
-    recordRule(RULES.underLimitNo429, false);
-    log(`${ref.role}: ${RULES.underLimitNo429}: not judged: no limit was discovered to stay under`);
+    recordRule('ratelimit.under-limit-no-429', false);
+    log(`${ref.role}: ${'ratelimit.under-limit-no-429'}: not judged: no limit was discovered to stay under`);
     return undefined;
   }
   if (!(await settle(ref, 'after discovery'))) return STILL_THROTTLED;

@@ -12,7 +12,7 @@ import exec from 'k6/execution';
 import { Counter, Trend } from 'k6/metrics';
 import { judgeHonoured, judgeTightness, type Episode } from '../lib/ratelimit';
 import type { RetryAfter } from '../lib/retry-after';
-import { fmt, RULES } from '../lib/verdict';
+import { fmt } from '../lib/verdict';
 import type { K6SummaryData } from '../lib/k6-summary';
 import type { KeyRef } from './lib/config';
 import { config } from './lib/env';
@@ -144,7 +144,7 @@ async function honourKey(ref: KeyRef): Promise<void> {
     episodesCounter.add(1);
     retryAfterSeconds.add(wait);
     if (ep.waitedMs >= wait * 1000 && probe.status >= 100) {
-      recordRule(RULES.retryAfterHonoured, probe.status !== 429);
+      recordRule('ratelimit.retry-after-honoured', probe.status !== 429);
       judged++;
     }
     if (probe.status === 429) judge429(probe, d.ctx, ref.role);
@@ -187,7 +187,7 @@ export async function tightness(): Promise<void> {
 
 export function handleSummary(raw: unknown): Record<string, string> {
   return summaryFromRaw('retry-after', config, raw, options.thresholds, (data: K6SummaryData): SummaryExtras => {
-    const h = data.metrics[ruleThresholdKey(RULES.retryAfterHonoured)]?.values;
+    const h = data.metrics[ruleThresholdKey('ratelimit.retry-after-honoured')]?.values;
     const episodes = metricValue(data, 'retry_after_episodes', 'count') ?? 0;
     const honoured = episodes === 0
       ? 'no episode: no honour key got a 429 it could wait out (recorded as a failure, not skipped)'

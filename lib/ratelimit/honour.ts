@@ -1,6 +1,6 @@
 // Retry-After honour and tightness. An episode starts when a 429 is received; the client waits
 // and probes once. Times are measured from the receipt of the 429 on the client's clock.
-import { RULES, fmt, verdict, type Verdict } from '../verdict';
+import { fmt, verdict, type Verdict } from '../verdict';
 import { summarize, type Summary } from '../stats';
 import { outcomeOf } from './observations';
 
@@ -82,7 +82,7 @@ export function judgeHonoured(
     failures: failures.slice(0, SHOWN),
     tightness: tightnessStats(episodes),
   };
-  const rule = RULES.retryAfterHonoured;
+  const rule = 'ratelimit.retry-after-honoured';
   if (n < minEpisodes) {
     return verdict(false, rule, `inconclusive: ${n} of ${episodes.length} episodes waited at least Retry-After and got a response, need ${minEpisodes}`, details);
   }
@@ -115,7 +115,7 @@ export function judgeTightness(episodes: readonly Episode[], policy: TightnessPo
   const p = policy.percentile ?? 95;
   const stats = tightnessStats(episodes);
   const details = { ...stats, maxSlackMs };
-  const rule = RULES.retryAfterTight;
+  const rule = 'ratelimit.retry-after-tight';
   if (!stats.slackMs) return verdict(false, rule, 'inconclusive: no episode measured the earliest successful retry', details);
   const value = p === 50 ? stats.slackMs.p50 : p === 95 ? stats.slackMs.p95 : stats.slackMs.max;
   const label = p === 100 ? 'max' : `p${p}`;

@@ -3,7 +3,7 @@
 // `quietFraction` of its limit in the window before), so a busy bystander cannot cause a false
 // alarm. Keys are named by role ("secondary", "other_org"), never by value.
 import { redactSecrets } from '../redact';
-import { RULES, fmt, verdict, type Verdict } from '../verdict';
+import { fmt, verdict, type Verdict } from '../verdict';
 import { countInRange, timeline, upperBound, type Observation } from './observations';
 
 export interface IsolationInput {
@@ -51,7 +51,7 @@ function possibleArrivals(obs: readonly Observation[], t: number, W: number): nu
 
 /** Rule 'ratelimit.isolation'. */
 export function judgeIsolation(input: IsolationInput, opts: IsolationOptions): Verdict<IsolationDetails> {
-  const rule = RULES.isolation;
+  const rule = 'ratelimit.isolation';
   const W = opts.windowMs;
   const quietMax = (opts.quietFraction ?? 0.5) * opts.limit;
   const a = timeline(input.throttled);

@@ -1,6 +1,6 @@
 // Load tests must not be throttled by the per-key limit they are not testing: spread the load
 // over enough keys that each stays at `headroom` × its limit, round-robin.
-import { RULES, fmt, verdict, type Verdict } from '../verdict';
+import { fmt, verdict, type Verdict } from '../verdict';
 
 export interface KeyPoolPlan {
   /** Total requests per second the scenario will send. */
@@ -39,7 +39,7 @@ export function checkKeyPool(
   poolLength: number,
   plan: KeyPoolPlan,
 ): Verdict<{ poolLength: number; needed?: number; perKeyRps?: number; perKeyBudgetRps?: number }> {
-  const rule = RULES.keyPoolSufficient;
+  const rule = 'load.key-pool-sufficient';
   const bad = invalidPlan(plan);
   if (bad) return verdict(false, rule, `invalid plan: ${bad}`, { poolLength });
   const needed = sizeKeyPool(plan);

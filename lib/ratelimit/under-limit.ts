@@ -1,5 +1,5 @@
 // Under the limit a correct limiter never answers 429.
-import { RULES, fmt, verdict, type Verdict } from '../verdict';
+import { fmt, verdict, type Verdict } from '../verdict';
 import { maxInWindow, timeline, type Observation } from './observations';
 
 export interface UnderLimitDetails {
@@ -23,7 +23,7 @@ export function judgeUnderLimit(
   obs: readonly Observation[],
   limit?: { limit: number; windowMs: number },
 ): Verdict<UnderLimitDetails> {
-  const rule = RULES.underLimitNo429;
+  const rule = 'ratelimit.under-limit-no-429';
   const tl = timeline(obs);
   const t0 = tl.sent[0];
   const details: UnderLimitDetails = {

@@ -18,7 +18,7 @@
 // Detectability: a server whose real limit is f × the stated one fails the rate check once the
 // steady part spans more than about (1 + (1 + slack)/limit) / (|f - 1| - tolerance) windows
 // (e.g. 2× in ≥ 3 windows, 0.5× in ≥ 4 windows for limit ≥ 5): run phases of 10+ windows.
-import { RULES, fmt, verdict, type Verdict } from '../verdict';
+import { fmt, verdict, type Verdict } from '../verdict';
 import { summarize, type Summary } from '../stats';
 import { countInRange, longestGap, lowerBound, maxInWindow, timeline, type Observation, type Timeline } from './observations';
 
@@ -134,7 +134,7 @@ export function tumblingWindows(tl: Timeline, t0: number, windowMs: number, last
 
 /** Judges one key's over-limit phase against `limit` per `windowMs`. Rule 'ratelimit.enforced-per-key'. */
 export function judgeWindowedAcceptance(obs: readonly Observation[], expectation: WindowExpectation): Verdict<WindowDetails> {
-  const rule = RULES.enforcedPerKey;
+  const rule = 'ratelimit.enforced-per-key';
   const bad = invalidExpectation(expectation);
   if (bad) return verdict(false, rule, `invalid expectation: ${bad}`);
   const L = expectation.limit;

@@ -15,7 +15,6 @@ import { envelopeCollection, envelopeSingleResource } from '../../lib/checks/env
 import { subjectOf } from '../../lib/checks/response';
 import { contractSettings } from '../../lib/checks/settings';
 import type { CheckedRequest, ResponseCheck } from '../../lib/checks/types';
-import { RULES } from '../../lib/verdict';
 import type { K6SummaryData } from '../../lib/k6-summary';
 import type { RundunConfig } from './config';
 import { checkedOf, keyParams, makeLogger, recordRule } from './k6';
@@ -77,7 +76,7 @@ export function createLoad(cfg: RundunConfig, plan: LoadPlan): Load {
   // its maxVUs (GetNewExecutionTupleFromValue), so the share is that tuple's.
   const instanceShare = new Gauge('rundun_instance_share');
   let sharePublished = false;
-  const throttledTags = { rule: RULES.keyPoolSufficient };
+  const throttledTags = { rule: 'load.key-pool-sufficient' };
   const listTemplateUrls = [1, 2, 3].map((p) => `${base}/templates?per_page=20&page=${p}`);
   const listRunsUrl = `${base}/runs?per_page=10`;
   // VU-local caches: built on first use, reused for every later request.
@@ -128,8 +127,8 @@ export function createLoad(cfg: RundunConfig, plan: LoadPlan): Load {
         ids = [];
       }
       if (res.status !== 200 || ids.length === 0) throw new Error(`rundun ${plan.kind}: setup could not list templates (status ${res.status}); nothing to load-test`);
-      recordRule(RULES.keyPoolSufficient, true);
-      log(`${RULES.keyPoolSufficient}: ${plan.poolNote}`);
+      recordRule('load.key-pool-sufficient', true);
+      log(`${'load.key-pool-sufficient'}: ${plan.poolNote}`);
       if (plan.vus.warning) log(plan.vus.warning);
       return { templateIds: ids };
     },

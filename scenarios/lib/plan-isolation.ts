@@ -18,7 +18,6 @@
 // (the same bound as judgeWindowedAcceptance's steady rate check), and require enough load to
 // have been offered.
 import { WINDOW_DEFAULTS } from '../../lib/ratelimit';
-import { RULES } from '../../lib/verdict';
 import { ConfigError, duration, k6Duration, keyOf, maxInFlight, number, pickKeys, spreadKeyOf, type KeyRef, type RundunConfig } from './config';
 import { ruleThresholds, SUMMARY_TREND_STATS, type K6Options } from './options';
 
@@ -202,7 +201,7 @@ export function planIsolation(cfg: RundunConfig): IsolationPlan {
     bystanders: { ...common, exec: BYSTANDER_EXEC, vus: 2, startTime: k6Duration(W), maxDuration: k6Duration(durationMs + 30_000) },
   };
   // The throttled key's VU and each bystander VU owe one verdict (their accounts settle it).
-  const thresholds: NonNullable<K6Options['thresholds']> = { ...ruleThresholds([RULES.isolation]), http_req_failed: ['rate<0.01'] };
+  const thresholds: NonNullable<K6Options['thresholds']> = { ...ruleThresholds(['ratelimit.isolation']), http_req_failed: ['rate<0.01'] };
   if (spread) {
     scenarios.spread = { ...common, exec: SPREAD_EXEC, vus: spread.vus, startTime: k6Duration(spread.startMs), maxDuration: k6Duration(spread.durationMs + 30_000) };
     // One key's bounds on the SUM over the spread VUs, as shares of the planned steady sends:
@@ -210,8 +209,8 @@ export function planIsolation(cfg: RundunConfig): IsolationPlan {
     // slot was sent / accepted. So the Rates' totals are the plan's whatever the VU count, and
     // a Rate with no samples (an instance of a split run that does not run the part) passes.
     const P = spread.plannedSteadySends;
-    thresholds[`spread_accepted_share{rule:${RULES.isolation}}`] = [rateBound('<=', spread.acceptedMax / P), rateBound('>=', spread.acceptedMin / P)];
-    thresholds[`spread_sent_share{rule:${RULES.isolation}}`] = [rateBound('>=', spread.sentMin / P)];
+    thresholds[`spread_accepted_share{rule:${'ratelimit.isolation'}}`] = [rateBound('<=', spread.acceptedMax / P), rateBound('>=', spread.acceptedMin / P)];
+    thresholds[`spread_sent_share{rule:${'ratelimit.isolation'}}`] = [rateBound('>=', spread.sentMin / P)];
   }
   const options: K6Options = { scenarios, thresholds, summaryTrendStats: SUMMARY_TREND_STATS };
   return {

@@ -4,7 +4,7 @@
 // half its limit at the profile's peak rate (lib/ratelimit/key-pool.ts).
 import { checkKeyPool } from '../../lib/ratelimit';
 import type { Slo } from '../../lib/capacity';
-import { RULES, type Verdict } from '../../lib/verdict';
+import type { Verdict } from '../../lib/verdict';
 import { ConfigError, duration, fraction, k6Duration, keyOf, number, numberList, spreadKeyOf, type KeyRef, type RundunConfig } from './config';
 import { ruleThresholds, SUMMARY_TREND_STATS, type K6Options } from './options';
 import { sampleEvery } from './verdicts';
@@ -170,8 +170,8 @@ export function planLoad(cfg: RundunConfig, kind: LoadKind): LoadPlan {
       http_req_duration: [`p(95)<${slo.p95Ms}`],
       http_req_failed: [`rate<${slo.errorRate}`],
       dropped_iterations: ['count==0'],
-      [`throttled_requests{rule:${RULES.keyPoolSufficient}}`]: ['count==0'],
-      ...ruleThresholds([RULES.keyPoolSufficient], 'rate==1', false),
+      [`throttled_requests{rule:${'load.key-pool-sufficient'}}`]: ['count==0'],
+      ...ruleThresholds(['load.key-pool-sufficient'], 'rate==1', false),
     },
     summaryTrendStats: SUMMARY_TREND_STATS,
     setupTimeout: '60s',

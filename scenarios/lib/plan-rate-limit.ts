@@ -8,7 +8,6 @@
 // one key's requests over several VUs. Split over instances (--execution-segment), key i goes
 // to the VU whose iteration has global index i, so each instance owns a disjoint slice of the
 // keys, and an instance that owns none has nothing to judge and passes (options.ts).
-import { RULES } from '../../lib/verdict';
 import type { RetryAfterPolicy } from '../../lib/retry-after';
 import { retryAfterUpperBound } from '../../lib/retry-after';
 import { WINDOW_DEFAULTS } from '../../lib/ratelimit';
@@ -102,14 +101,14 @@ export function planRateLimit(cfg: RundunConfig): RateLimitPlan {
     ...(cfg.retryAfterFormat ? { expectedForm: cfg.retryAfterFormat } : {}),
   };
   const rules: RuleId[] = [
-    RULES.underLimitNo429,
+    'ratelimit.under-limit-no-429',
     'ratelimit.429-status',
-    RULES.retryAfterPresent,
-    RULES.retryAfterValid,
-    RULES.retryAfterPositive,
+    'ratelimit.retry-after-present',
+    'ratelimit.retry-after-valid',
+    'ratelimit.retry-after-positive',
     'ratelimit.error-body',
   ];
-  if (known) rules.push(RULES.enforcedPerKey, RULES.retryAfterBounded);
+  if (known) rules.push('ratelimit.enforced-per-key', 'ratelimit.retry-after-bounded');
   const pacing: PacingPolicy = { maxWaitMs: policy.maxSeconds !== undefined ? policy.maxSeconds * 1000 : 60_000, fallbackMs: W, marginMs: 100, maxWaits: 3 };
   const settles = discovery ? 2 : 1;
   const settleBudgetMs = settles * (settleMs + pacing.maxWaits * (pacing.maxWaitMs + pacing.marginMs) + 10_000);

@@ -9,7 +9,6 @@
 // Tightness key (a different key, because probing early is traffic the honour episodes must not
 // see): after a 429, probe every `probeResolutionMs` until a request succeeds; Retry-After minus
 // that earliest success is how much sooner a retry would have worked.
-import { RULES } from '../../lib/verdict';
 import { retryAfterUpperBound, type RetryAfterPolicy } from '../../lib/retry-after';
 import { duration, maxInFlight, number, pickKeys, type KeyRef, type RundunConfig } from './config';
 import { ConfigError, k6Duration } from './config';
@@ -66,19 +65,19 @@ export function planRetryAfter(cfg: RundunConfig): RetryAfterPlan {
   };
   const maxWaitSeconds = number(env, 'RUNDUN_MAX_RETRY_AFTER', upper !== null ? Math.max(upper * 2, 5) : 120, { min: 1, max: 3600 });
   const rules: RuleId[] = [
-    RULES.retryAfterHonoured,
-    RULES.retryAfterPresent,
-    RULES.retryAfterValid,
-    RULES.retryAfterPositive,
+    'ratelimit.retry-after-honoured',
+    'ratelimit.retry-after-present',
+    'ratelimit.retry-after-valid',
+    'ratelimit.retry-after-positive',
     'ratelimit.error-body',
   ];
-  if (boundedJudged) rules.push(RULES.retryAfterBounded);
+  if (boundedJudged) rules.push('ratelimit.retry-after-bounded');
   const minRate = 0.99;
   // Every honour VU owes every rule (its account records a failed check for one it never
   // judged); the honoured rate is pooled over all episodes of all VUs.
   const thresholds = {
-    ...ruleThresholds(rules.filter((r) => r !== RULES.retryAfterHonoured)),
-    ...ruleThresholds([RULES.retryAfterHonoured], `rate>=${minRate}`),
+    ...ruleThresholds(rules.filter((r) => r !== 'ratelimit.retry-after-honoured')),
+    ...ruleThresholds(['ratelimit.retry-after-honoured'], `rate>=${minRate}`),
   };
   // A VU finishes the episode it started: allow the longest wait on top of the duration.
   const maxDurationMs = durationMs + maxWaitSeconds * 1000 + 30_000;

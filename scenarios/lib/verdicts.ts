@@ -1,6 +1,5 @@
 // Small pure helpers that turn lib/ verdicts into the per-rule outcomes the k6 checks record.
 // No k6 imports: unit-tested in vitest.
-import { RULES } from '../../lib/verdict';
 import { RULE_LABELS } from '../../lib/generated/rule-ids';
 import type { RetryAfterRule, RetryAfterVerdict } from '../../lib/retry-after';
 
@@ -12,7 +11,7 @@ export { RETRY_AFTER_RULES, type RetryAfterRule } from '../../lib/retry-after';
  * says the same thing and is kept for the callers that pass it).
  */
 export function retryAfterOutcomes(v: RetryAfterVerdict, boundedJudged?: boolean): Array<{ rule: RetryAfterRule; ok: boolean }> {
-  const outcomes = boundedJudged === false ? v.outcomes.filter((o) => o.rule !== RULES.retryAfterBounded) : v.outcomes;
+  const outcomes = boundedJudged === false ? v.outcomes.filter((o) => o.rule !== 'ratelimit.retry-after-bounded') : v.outcomes;
   return outcomes.map(({ rule, ok }) => ({ rule, ok }));
 }
 
