@@ -2,6 +2,7 @@
 // holds the code to it. It fails when a rule has no judge or no breaker, or when code judges or
 // breaks a rule the contract does not say it does (and the other way round). The mutation table
 // shows each kind of disagreement is caught.
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { contract, type Contract, type K6ScenarioName } from '../../lib/contract';
 import { parseThresholdKey } from '../../lib/k6-thresholds';
@@ -45,6 +46,19 @@ describe('the contract is the registry', () => {
   it('names every judge and breaker the code has, and nothing else', async () => {
     expect(registryProblems(contract, baseFacts(await k6Facts()))).toEqual([]);
   }, 60_000);
+});
+
+describe('load-only faults are proven by the emulated k6 runs', () => {
+  // The self-test cannot run them without a real k6; npm test runs them in the emulator instead.
+  const emulated = readdirSync(new URL('../k6/', import.meta.url))
+    .filter((f) => /^emulated-.*\.test\.ts$/.test(f))
+    .map((f) => readFileSync(new URL(`../k6/${f}`, import.meta.url), 'utf8'))
+    .join('\n');
+  it.each(FAULT_CATALOGUE.filter((f) => 'loadOnly' in f && f.loadOnly).map((f) => f.name))('%s has an emulated k6 test', (name) => {
+    const n = name.replace(/\./g, '\\.');
+    // Either a scenario run with the fault (faults: [..., 'name']) or a row of a fault table (fault: 'name').
+    expect(emulated).toMatch(new RegExp(`faults: \\[[^\\]]*'${n}'|fault: '${n}'`));
+  });
 });
 
 describe('registryProblems catches each kind of disagreement', () => {

@@ -65,6 +65,13 @@ describe.concurrent('smoke and load scenarios (emulated k6)', () => {
     expect(verdicts(s.r).http_req_failed, log).toBe(false);
   });
 
+  it('capacity: with more than 4 keys of one org busy, every 10th request answers 500 (simulator fault load.org-cache-thrash): the error-rate SLO fails', async () => {
+    const s = await runScenario('capacity', { variant: 'clean', faults: ['load.org-cache-thrash'] }, { ...LOAD, RUNDUN_STAGES: '25', RUNDUN_STAGE_DURATION: '4s', RUNDUN_RAMP_DURATION: '0s' });
+    const log = expectHygiene(s, 'capacity');
+    expect(s.r.exitCode, log).toBe(99);
+    expect(verdicts(s.r).http_req_failed, log).toBe(false);
+  });
+
   it('soak: constant arrival rate, latency per quarter', async () => {
     const s = await runScenario('soak', { variant: 'clean' }, { ...LOAD, RUNDUN_DURATION: '4s', RUNDUN_SOAK_RATE: '10' });
     const log = expectHygiene(s, 'soak');

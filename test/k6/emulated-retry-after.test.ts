@@ -53,4 +53,12 @@ describe.concurrent('retry-after scenario (emulated k6)', () => {
     expect(s.r.exitCode, log).toBe(99);
     expect(verdicts(s.r)[ruleKey('ratelimit.retry-after-honoured')], log).toBe(false);
   });
+
+  it('with a Retry-After 1 s longer than needed (simulator fault ratelimit.retry-after-loose): tightness reported over its slack, nothing fails', async () => {
+    const s = await runScenario('retry-after', { variant: 'clean', faults: ['ratelimit.retry-after-loose'] }, { RUNDUN_DURATION: '4s' });
+    const log = expectHygiene(s, 'retry-after');
+    expect(s.r.exitCode, log).toBe(0);
+    expect(verdicts(s.r)[ruleKey('ratelimit.retry-after-bounded')]).toBe(true);
+    expect(log).toMatch(/ratelimit\.retry-after-tight \(informational\): .*clients are told to wait longer than needed/);
+  });
 });
