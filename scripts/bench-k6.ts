@@ -20,8 +20,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { startSimulator } from '../simulator/server';
-import { parseOrExit, UsageError, type CommandSpec, type Parsed } from './lib/cli';
-import { findK6, K6_INSTALL_URL, runK6, type K6 } from './lib/k6';
+import { parseOrExit, UsageError, type CommandSpec, type Parsed } from '../cli/args';
+import { findK6, K6_INSTALL_URL, runK6, type K6 } from '../cli/k6';
 
 const TARGET_RATIO = 0.9;
 const TARGET_PUNCTUAL_RATE = 2500;

@@ -13,7 +13,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSimulator } from '../simulator/server';
-import { parseOrExit, UsageError, type CommandSpec, type Parsed } from './lib/cli';
+import { parseOrExit, UsageError, type CommandSpec, type Parsed } from '../cli/args';
 
 const TARGET_RATIO = 0.75;
 const CONNECTIONS = 32;

@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { stringify } from 'yaml';
-import { parseCommand, renderHelp, usageLine, UsageError, type CommandSpec } from './lib/cli';
+import { parseCommand, renderHelp, usageLine, UsageError, type CommandSpec } from '../cli/args';
 
 export const CONFIGMAP_COMMAND: CommandSpec = {
   name: 'deploy:configmap',

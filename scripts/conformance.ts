@@ -7,9 +7,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startVitest } from 'vitest/node';
 import { probes } from '../conformance/probes';
-import { parseOrExit, UsageError, type CommandSpec, type Parsed } from './lib/cli';
-import { ProbeProgressReporter } from './lib/probe-progress';
-import { loadEnvFile } from './lib/env-file';
+import { parseOrExit, UsageError, type CommandSpec, type Parsed } from '../cli/args';
+import { ProbeProgressReporter } from '../cli/probe-progress';
+import { loadEnvFile } from '../cli/env-file';
 
 // No 'dot': the per-probe lines already say as much, and dots would break them up.
 const REPORTERS = ['default', 'verbose', 'tap'] as const;

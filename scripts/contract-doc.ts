@@ -1,7 +1,7 @@
 // npm run contract:doc — rewrites schemas/CONTRACT.md from schemas/contract.json.
 import { writeFileSync } from 'node:fs';
 import { renderContractMarkdown } from '../lib/contract-doc';
-import { parseOrExit, type CommandSpec } from './lib/cli';
+import { parseOrExit, type CommandSpec } from '../cli/args';
 
 const CONTRACT_DOC_COMMAND: CommandSpec = {
   name: 'contract:doc',

@@ -10,9 +10,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseOrExit, type CommandSpec } from './lib/cli';
-import { loadEnvFile } from './lib/env-file';
-import { findK6, runK6, explainK6Exit, K6_INSTALL_URL } from './lib/k6';
+import { parseOrExit, type CommandSpec } from '../cli/args';
+import { loadEnvFile } from '../cli/env-file';
+import { findK6, runK6, explainK6Exit, K6_INSTALL_URL } from '../cli/k6';
 import { startSimulator } from '../simulator/server';
 
 const root = process.cwd();

@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { mergeSummaries, parseInstanceSummary, type InstanceInput } from '../lib/merge-summaries';
 import { redactSecrets } from '../lib/redact';
-import { parseCommand, renderHelp, usageLine, UsageError, type CommandSpec } from './lib/cli';
+import { parseCommand, renderHelp, usageLine, UsageError, type CommandSpec } from '../cli/args';
 
 export const MERGE_COMMAND: CommandSpec = {
   name: 'merge',

@@ -2,8 +2,8 @@
 // scenarios' <scenario>.summary.json) and writes reports/index.html, one self-contained page.
 //   npm run report [-- --dir <reports dir>]   (default: RUNDUN_REPORT_DIR, else reports)
 import { existsSync } from 'node:fs';
-import { findK6 } from './lib/k6';
-import { parseOrExit, UsageError, type CommandSpec } from './lib/cli';
+import { findK6 } from '../cli/k6';
+import { parseOrExit, UsageError, type CommandSpec } from '../cli/args';
 import { writeHtmlReport } from '../html-report/write';
 
 const REPORT_COMMAND: CommandSpec = {

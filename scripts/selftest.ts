@@ -11,8 +11,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { FAULT_CATALOGUE } from '../simulator/faults';
 import { SELFTEST_COMMAND, selftestArgs } from '../selftest/args';
 import { CLEAN_CONFIGS } from '../selftest/detect';
-import { parseOrExit } from './lib/cli';
-import { numberProgress } from './lib/progress';
+import { parseOrExit } from '../cli/args';
+import { numberProgress } from '../cli/progress';
 import { renderMatrixMarkdown, runMatrix, type FaultInfo } from '../selftest/matrix';
 import { k6LoadDetector } from '../selftest/k6-detector';
 

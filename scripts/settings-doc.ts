@@ -3,7 +3,7 @@
 // lib/target/settings.ts. `--check` writes nothing and exits 1 when either is out of date.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { renderEnvExample, renderSettingsTable, replaceRegion } from '../lib/target/settings-doc';
-import { parseOrExit, type CommandSpec } from './lib/cli';
+import { parseOrExit, type CommandSpec } from '../cli/args';
 
 const SETTINGS_DOC_COMMAND: CommandSpec = {
   name: 'settings:doc',

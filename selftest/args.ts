@@ -1,8 +1,8 @@
 // The self-test's command line (scripts/selftest.ts), pure so it is unit-tested. The options are
-// declared once in SELFTEST_COMMAND: parsed by scripts/lib/cli.ts and rendered by --help.
+// declared once in SELFTEST_COMMAND: parsed by cli/args.ts and rendered by --help.
 import { FAULT_CATALOGUE } from '../simulator/faults';
 import { parseLatencySpec, type LatencyOptions } from '../simulator/latency';
-import { parseCommand, UsageError, type CommandSpec, type Parsed } from '../scripts/lib/cli';
+import { parseCommand, UsageError, type CommandSpec, type Parsed } from '../cli/args';
 
 export const SELFTEST_COMMAND: CommandSpec = {
   name: 'selftest',

@@ -4,7 +4,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findK6, runK6 } from '../scripts/lib/k6';
+import { findK6, runK6 } from '../cli/k6';
 import { startSimulator } from '../simulator/server';
 import type { FaultInfo, LoadDetector } from './matrix';
 

@@ -5,7 +5,7 @@ import { renameSync, writeFileSync } from 'node:fs';
 import { listFaults } from './faults';
 import { createNetworkLatency, describeLatency } from './latency';
 import { SIM_COMMAND, simConfig, type CliConfig } from './options';
-import { parseOrExit } from '../scripts/lib/cli';
+import { parseOrExit } from '../cli/args';
 import { startSimulator } from './server';
 
 function describeLimit(cfg: CliConfig): string {

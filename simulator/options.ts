@@ -1,12 +1,12 @@
 // Parsing of the CLI's flags into StartOptions. Pure (no process access) so it is unit-tested;
-// the flags themselves are declared in SIM_COMMAND (scripts/lib/cli.ts parses and renders them).
+// the flags themselves are declared in SIM_COMMAND (cli/args.ts parses and renders them).
 import { DEFAULT_POOL_SIZE, DEFAULT_RUN_QUOTA } from './app';
 import { RETRY_AFTER_FORMATS, type RetryAfterFormat } from './context';
 import { faultByName, FAULT_NAMES } from './faults';
 import { DEFAULT_LATENCY_SEED, parseLatencySpec } from './latency';
 import { ALGORITHMS, type Algorithm } from './rate-limit';
 import { isLoopbackHost, type StartOptions } from './server';
-import { parseCommand, renderHelp, UsageError, type CommandSpec, type Parsed } from '../scripts/lib/cli';
+import { parseCommand, renderHelp, UsageError, type CommandSpec, type Parsed } from '../cli/args';
 
 /** The simulator's command line, declared once: parsed by parseCommand, rendered by --help. */
 export const SIM_COMMAND: CommandSpec = {

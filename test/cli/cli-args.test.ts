@@ -1,7 +1,7 @@
-// scripts/lib/cli.ts: the options declared once feed both parseArgs (strict) and --help; every
+// cli/args.ts: the options declared once feed both parseArgs (strict) and --help; every
 // kind of bad command line becomes one short message naming the option.
 import { describe, expect, it } from 'vitest';
-import { parseCommand, parseOrExit, renderHelp, usageLine, UsageError, type CliIo, type CommandSpec } from '../../scripts/lib/cli';
+import { parseCommand, parseOrExit, renderHelp, usageLine, UsageError, type CliIo, type CommandSpec } from '../../cli/args';
 
 const SPEC: CommandSpec = {
   name: 'demo',

@@ -92,7 +92,7 @@ const ENTRIES: Entry[] = [
   { name: 'deploy:configmap', file: 'build/scripts/build-configmap.js', usage: 'usage: npm run deploy:configmap -- <scenario>', options: ['--out', '--namespace', '--no-source-map'], bad: { args: ['capacity', '--namespace', 'Load_Test'], message: /--namespace 'Load_Test' is not a Kubernetes namespace name/ } },
 ];
 
-/** Built entries that do not use scripts/lib/cli.ts yet (other work in progress): listed, not silently skipped. */
+/** Built entries that do not use cli/args.ts yet (other work in progress): listed, not silently skipped. */
 const NOT_YET: string[] = [];
 
 function run(file: string, args: string[]) {

@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadEnvFile } from '../../scripts/lib/env-file';
+import { loadEnvFile } from '../../cli/env-file';
 
 const file = (text: string) => {
   const p = join(mkdtempSync(join(tmpdir(), 'rundun-env-')), '.env');

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { k6RunArgs, runK6 } from '../../scripts/lib/k6';
+import { k6RunArgs, runK6 } from '../../cli/k6';
 
 let dir: string;
 let fakeK6: string;
@@ -17,7 +17,7 @@ beforeAll(async () => {
   writeFileSync(fakeK6, '#!/bin/sh\necho "args: $*"\necho "running (00m01.0s), 1/1 VUs, 10 complete and 0 interrupted iterations" >&2\nexit 99\n');
   chmodSync(fakeK6, 0o755);
   // The module bundled for a child process, whose stdout/stderr show what k6 wrote through it.
-  await build({ absWorkingDir: join(import.meta.dirname, '../..'), entryPoints: ['scripts/lib/k6.ts'], outfile: join(dir, 'k6-lib.mjs'), bundle: true, platform: 'node', format: 'esm', logLevel: 'silent' });
+  await build({ absWorkingDir: join(import.meta.dirname, '../..'), entryPoints: ['cli/k6.ts'], outfile: join(dir, 'k6-lib.mjs'), bundle: true, platform: 'node', format: 'esm', logLevel: 'silent' });
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

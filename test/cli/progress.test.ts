@@ -4,8 +4,8 @@
 // the vitest reporter, fed test cases shaped like vitest's.
 import { describe, expect, it, vi } from 'vitest';
 import type { TestCase, TestModule } from 'vitest/node';
-import { numberProgress, probeLine } from '../../scripts/lib/progress';
-import { ProbeProgressReporter } from '../../scripts/lib/probe-progress';
+import { numberProgress, probeLine } from '../../cli/progress';
+import { ProbeProgressReporter } from '../../cli/probe-progress';
 
 vi.mock('../../selftest/detect', async (importOriginal) => {
   const real = await importOriginal<typeof import('../../selftest/detect')>();

@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { findK6, runK6, type K6 } from '../../scripts/lib/k6';
+import { findK6, runK6, type K6 } from '../../cli/k6';
 import { ROOT, scenarioBundles } from './support/bundles';
 import { startTarget, type TargetSpec } from './support/targets';
 
