@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { readConfig, paceFor } from './engine/config';
+import { readConformanceConfig, paceFor } from './engine/config';
 import { readEvents } from './engine/recorder';
 import { buildReport } from './report/build';
 import { renderSummary } from './report/render';
@@ -16,7 +16,7 @@ import { startSimulator, type RunningSimulator } from '../simulator/server';
 import type { SuiteContext } from './suite-context';
 
 export default async function setup(project: TestProject) {
-  const cfg = readConfig();
+  const cfg = readConformanceConfig();
   let sim: RunningSimulator | undefined;
   let target: Target;
   if (cfg.target) target = cfg.target;

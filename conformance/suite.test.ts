@@ -3,7 +3,7 @@
 // ids it enforces; failures carry the evidence; skips say which fixture was missing.
 import { afterAll, describe, inject, it } from 'vitest';
 import { probes } from './probes';
-import { createProbeEnv } from './engine/env';
+import { createProbeEnv } from './engine/probe-env';
 import { RunLedger } from './engine/state-file';
 import { runProbe } from './engine/probe';
 import { recordEvent } from './engine/recorder';

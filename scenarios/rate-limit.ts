@@ -16,12 +16,12 @@ import type { K6SummaryData } from '../lib/k6-summary';
 import type { KeyRef } from './lib/config';
 import { config } from './lib/env';
 import { keyParams, makeLogger, owe, recordRule } from './lib/k6';
-import { judge429, type TooManyContext } from './lib/too-many';
+import { judge429, type TooManyContext } from './lib/judge-429';
 import { drive } from './lib/drive';
 import { settleKey } from './lib/unprovoked-429';
 import { planRateLimit } from './lib/plan-rate-limit';
 import { metricValue, readSeries, seriesSpec, summaryFromRaw, windowSeries, type SummaryExtras } from './lib/summary';
-import { sampled } from './lib/verdicts';
+import { sampled } from './lib/sampling';
 
 const plan = planRateLimit(config);
 export const options = plan.options;

@@ -17,11 +17,11 @@ import type { K6SummaryData } from '../lib/k6-summary';
 import type { KeyRef } from './lib/config';
 import { config } from './lib/env';
 import { keyParams, makeLogger, owe, recordRule } from './lib/k6';
-import { judge429, type TooManyContext } from './lib/too-many';
+import { judge429, type TooManyContext } from './lib/judge-429';
 import { delay, drive } from './lib/drive';
 import { planRetryAfter } from './lib/plan-retry-after';
 import { metricValue, summaryFromRaw, type SummaryExtras } from './lib/summary';
-import { sampled } from './lib/verdicts';
+import { sampled } from './lib/sampling';
 import { ruleThresholdKey } from './lib/options';
 
 const plan = planRetryAfter(config);

@@ -4,7 +4,7 @@
 import { startSimulator, type StartOptions } from '../simulator/server';
 import type { LatencyOptions } from '../simulator/latency';
 import { parseFixtures } from '../lib/target';
-import { createProbeEnv } from '../conformance/engine/env';
+import { createProbeEnv } from '../conformance/engine/probe-env';
 import { runProbe, type ProbeResult } from '../conformance/engine/probe';
 import { probes as allProbes } from '../conformance/probes';
 

@@ -49,7 +49,7 @@ export const readFileNode: ReadFile = (path) => {
   }
 };
 
-export function readConfig(env: Env = process.env, readFile: ReadFile = readFileNode): ConformanceConfig {
+export function readConformanceConfig(env: Env = process.env, readFile: ReadFile = readFileNode): ConformanceConfig {
   const t = readTarget(env, readFile, { engine: 'conformance' });
   const overridesPath = env.RUNDUN_CONTRACT_OVERRIDES?.trim() || undefined;
   return {

@@ -1,5 +1,5 @@
 // Configuration of every k6 scenario, from k6's __ENV, read once at init (scenarios/lib/env.ts
-// calls readConfig with __ENV and open()). The target comes from the one reader both engines
+// calls readK6Config with __ENV and open()). The target comes from the one reader both engines
 // share (lib/target/read.ts); this adapter adds k6's own settings and the keys as a list. Pure,
 // so vitest tests it without k6. Errors are thrown at init with the variable's name, so
 // `k6 run` stops before any traffic with a message saying what to fix.
@@ -42,7 +42,7 @@ export function secretsWanted(env: Env): boolean {
  * `fromSecrets`: the variables whose values came from k6's secret source (env.ts merged them
  * into `env`), for the report and for the check that the secret source gave anything at all.
  */
-export function readConfig(env: Env, readFile: ReadFile, fromSecrets: readonly string[] = []): RundunConfig {
+export function readK6Config(env: Env, readFile: ReadFile, fromSecrets: readonly string[] = []): RundunConfig {
   if (secretsWanted(env) && fromSecrets.length === 0) {
     throw new ConfigError(
       `RUNDUN_SECRETS=yes but k6's secret source gave no key (names: ${SECRET_NAMES.map(([n]) => n).join(', ')}): run k6 with --secret-source=file=<path> (lines name=value)`,

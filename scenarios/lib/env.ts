@@ -11,7 +11,7 @@
 // reason. A secret overrides the environment variable of the same role; __ENV keeps working
 // without RUNDUN_SECRETS.
 import secrets from 'k6/secrets';
-import { readConfig, secretsWanted, SECRET_NAMES, type RundunConfig } from './config';
+import { readK6Config, secretsWanted, SECRET_NAMES, type RundunConfig } from './config';
 
 const MAX_POOL_SECRETS = 256;
 
@@ -45,4 +45,4 @@ async function fromSecretSource(): Promise<Record<string, string>> {
 
 const fromSecrets = secretsWanted(__ENV) ? await fromSecretSource() : {};
 
-export const config: RundunConfig = readConfig({ ...__ENV, ...fromSecrets }, (path) => open(path), Object.keys(fromSecrets));
+export const config: RundunConfig = readK6Config({ ...__ENV, ...fromSecrets }, (path) => open(path), Object.keys(fromSecrets));

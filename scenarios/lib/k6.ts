@@ -1,5 +1,5 @@
 // k6-bound helpers shared by the scenarios: keyed request params, per-rule checks, pacing with
-// k6's clock, and logging that cannot leak a key (the 429 handler is in too-many.ts). What is
+// k6's clock, and logging that cannot leak a key (the 429 handler is in judge-429.ts). What is
 // allocated per rule or per key is built once and reused; per request only the observation is.
 import { check, sleep } from 'k6';
 import type { Params, RefinedResponse, ResponseType } from 'k6/http';
@@ -11,7 +11,7 @@ import type { CheckedResponse, CheckOutcome } from '../../lib/checks/types';
 import type { KeyRef, RundunConfig } from './config';
 import { RULE_VERDICTS_METRIC, VUS_FINISHED_METRIC } from './options';
 import type { Clock } from './pacing';
-import { checkName } from './verdicts';
+import { checkName } from './check-names';
 
 export const k6Clock: Clock = {
   now: () => Date.now(),

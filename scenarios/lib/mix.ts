@@ -22,7 +22,7 @@ import { thisInstance } from './instance';
 import { withPacing } from './unprovoked-429';
 import type { LoadPlan, Op } from './plan-load';
 import { metricValue, summaryFiles } from './summary';
-import { sampled } from './verdicts';
+import { sampled } from './sampling';
 
 export interface MixData {
   templateIds: string[];

@@ -7,7 +7,7 @@ import type { Slo } from '../../lib/capacity';
 import type { Verdict } from '../../lib/verdict';
 import { ConfigError, duration, fraction, k6Duration, keyOf, number, numberList, spreadKeyOf, type KeyRef, type RundunConfig } from './config';
 import { ruleThresholds, SUMMARY_TREND_STATS, type K6Options } from './options';
-import { sampleEvery } from './verdicts';
+import { sampleEvery } from './sampling';
 
 export type LoadKind = 'capacity' | 'soak' | 'spike';
 

@@ -13,7 +13,7 @@ import { retryAfterUpperBound } from '../../lib/retry-after';
 import { WINDOW_DEFAULTS } from '../../lib/ratelimit';
 import { ConfigError, duration, fraction, k6Duration, maxInFlight, number, pickKeys, type KeyRef, type RundunConfig } from './config';
 import { ruleThresholds, SUMMARY_TREND_STATS, type K6Options } from './options';
-import { sampleEvery } from './verdicts';
+import { sampleEvery } from './sampling';
 import type { PacingPolicy } from './unprovoked-429';
 import type { RuleId } from '../../lib/contract';
 

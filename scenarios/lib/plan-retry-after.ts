@@ -14,7 +14,7 @@ import { duration, maxInFlight, number, pickKeys, type KeyRef, type RundunConfig
 import { ConfigError, k6Duration } from './config';
 import { ruleThresholds, SUMMARY_TREND_STATS, type K6Options } from './options';
 import { RETRY_AFTER_MIN_SECONDS } from './plan-rate-limit';
-import { sampleEvery } from './verdicts';
+import { sampleEvery } from './sampling';
 import type { RuleId } from '../../lib/contract';
 
 export interface RetryAfterPlan {

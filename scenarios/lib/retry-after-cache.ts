@@ -3,8 +3,17 @@
 // HTTP-date within one second), and parsing and judging it each time is wasted work on the hot
 // path. The verdict depends only on the pair and the policy, so reusing it is exact; the caller
 // still records a check per 429. Pure (no k6 imports): unit-tested in vitest.
-import { judgeRetryAfter, parseRetryAfter, type RetryAfter, type RetryAfterPolicy } from '../../lib/retry-after';
-import { retryAfterOutcomes, type RetryAfterRule } from './verdicts';
+import { judgeRetryAfter, parseRetryAfter, type RetryAfter, type RetryAfterPolicy, type RetryAfterRule, type RetryAfterVerdict } from '../../lib/retry-after';
+
+/**
+ * The Retry-After outcomes as the k6 checks record them (rule and verdict): judgeRetryAfter
+ * decides every rule itself, bounded only when its policy has maxSeconds; `boundedJudged: false`
+ * drops a bounded outcome all the same.
+ */
+export function retryAfterOutcomes(v: RetryAfterVerdict, boundedJudged?: boolean): Array<{ rule: RetryAfterRule; ok: boolean }> {
+  const outcomes = boundedJudged === false ? v.outcomes.filter((o) => o.rule !== 'ratelimit.retry-after-bounded') : v.outcomes;
+  return outcomes.map(({ rule, ok }) => ({ rule, ok }));
+}
 
 export interface RetryAfterJudgement {
   ra: RetryAfter;

@@ -23,7 +23,7 @@ import { redactSecrets } from '../../lib/redact';
 import { outcomeOf, type Observation } from '../../lib/ratelimit/observations';
 import type { RundunConfig } from './config';
 import { VUS_FINISHED_METRIC } from './options';
-import { CHECK_NAMES } from './verdicts';
+import { CHECK_NAMES } from './check-names';
 
 export interface SummaryExtras {
   /** Lines for the text summary (the limit estimate, the knee, ...). */

@@ -1,5 +1,5 @@
 // One target reader for both engines: every environment below goes through the conformance
-// suite's readConfig and the k6 scenarios' readConfig, and both must see the same target (base
+// suite's readConformanceConfig and the k6 scenarios' readK6Config, and both must see the same target (base
 // URL, keys by role, pool, expected limit, consent flags) or refuse with the same message. Rows
 // that differ on purpose say so (`conformance` / `k6`): no target (the suite starts the
 // simulator), no key (k6 needs one), production read-only (only the suite can leave writes out).

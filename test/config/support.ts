@@ -1,7 +1,7 @@
 // Both engines' config entry points over the same environment and the same in-memory files,
 // reduced to one comparable view (keys redacted), or to the error message.
-import { readConfig as readConformance } from '../../conformance/engine/config';
-import { readConfig as readK6 } from '../../scenarios/lib/config';
+import { readConformanceConfig as readConformance } from '../../conformance/engine/config';
+import { readK6Config as readK6 } from '../../scenarios/lib/config';
 import { redactKey } from '../../lib/redact';
 import type { Target } from '../../lib/target';
 

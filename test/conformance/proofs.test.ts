@@ -9,7 +9,7 @@ import { startSimulator, type StartOptions } from '../../simulator/server';
 import { FAULT_NAMES, type FaultName } from '../../simulator/faults';
 import { NEW_FIELD } from '../../simulator/json-faults';
 import { parseFixtures } from '../../lib/target';
-import { createProbeEnv } from '../../conformance/engine/env';
+import { createProbeEnv } from '../../conformance/engine/probe-env';
 import { runProbe, type ProbeResult } from '../../conformance/engine/probe';
 import { probeById, probes } from '../../conformance/probes';
 

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type RunningSimulator } from '../../simulator/server';
 import { parseFixtures } from '../../lib/target';
-import { createProbeEnv } from '../../conformance/engine/env';
+import { createProbeEnv } from '../../conformance/engine/probe-env';
 import { READ_ONLY_REASON, runProbe, unflaggedWriters, type Probe, type ProbeResult } from '../../conformance/engine/probe';
 import { probes } from '../../conformance/probes';
 import { buildReport } from '../../conformance/report/build';

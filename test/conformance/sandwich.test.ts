@@ -11,7 +11,7 @@
 // create with the primary key (org A, not throttled: a real 201 and a real run) and the after
 // wave with an unthrottled pool key (real 200s); everything else reaches the simulator as is.
 import { afterEach, describe, expect, it } from 'vitest';
-import { createProbeEnv } from '../../conformance/engine/env';
+import { createProbeEnv } from '../../conformance/engine/probe-env';
 import { runProbe, type ProbeEnv, type ProbeResult } from '../../conformance/engine/probe';
 import type { RequestOptions } from '../../conformance/engine/client';
 import { probeById } from '../../conformance/probes';

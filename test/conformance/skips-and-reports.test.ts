@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type RunningSimulator } from '../../simulator/server';
 import { parseFixtures, type Target } from '../../lib/target';
-import { createProbeEnv } from '../../conformance/engine/env';
+import { createProbeEnv } from '../../conformance/engine/probe-env';
 import { runProbe, type ProbeResult } from '../../conformance/engine/probe';
 import { probeById, probes } from '../../conformance/probes';
 import { buildReport } from '../../conformance/report/build';

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type RunningSimulator } from '../../simulator/server';
 import { parseFixtures } from '../../lib/target';
-import { createProbeEnv } from '../../conformance/engine/env';
+import { createProbeEnv } from '../../conformance/engine/probe-env';
 import { runProbe, type ProbeResult } from '../../conformance/engine/probe';
 import { probeById } from '../../conformance/probes';
 import { EXPIRY_GRACE_MS, judgeRecorded } from '../../conformance/probes/earlier-runs';

@@ -1,9 +1,9 @@
 // Rules the k6-operator manifests in deploy/ must keep, as a pure checker over parsed YAML, so
 // the test can show each rule failing on a mutated copy. The key-pool rule asks the harness's
-// own planning code (readConfig, planLoad, planRateLimit) and k6's striping
+// own planning code (readK6Config, planLoad, planRateLimit) and k6's striping
 // (lib/execution-segment.ts), so it says exactly what k6 would do with these manifests.
 import { equalSplit, executionTuple, ownedIndices } from '../../lib/execution-segment';
-import { readConfig } from '../../scenarios/lib/config';
+import { readK6Config } from '../../scenarios/lib/config';
 import { planLoad } from '../../scenarios/lib/plan-load';
 import { planRateLimit } from '../../scenarios/lib/plan-rate-limit';
 import { configMapName, scriptFile } from '../../scripts/build-configmap';
@@ -159,7 +159,7 @@ export function checkKeyOwnership(where: string, scenario: string, parallelism: 
   let keys: number;
   let what: string;
   try {
-    const cfg = readConfig(env, () => {
+    const cfg = readK6Config(env, () => {
       throw new Error('no files in a runner');
     });
     if (scenario === 'capacity' || scenario === 'soak' || scenario === 'spike') {

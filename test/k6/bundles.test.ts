@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { contract } from '../../lib/contract';
-import { CHECK_NAMES, checkName } from '../../scenarios/lib/verdicts';
+import { CHECK_NAMES, checkName } from '../../scenarios/lib/check-names';
 import { RATE_LIMIT_BURST_CAP, RETRY_AFTER_MIN_SECONDS } from '../../scenarios/lib/plan-rate-limit';
 import { parseThresholdKey } from '../../lib/k6-thresholds';
 import { fakeFixtures, ROOT, SCENARIOS, scenarioBundles, type Bundles } from './support/bundles';

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { k6Duration, number, numberList, parseDuration, pickKeys, readConfig, type Env } from '../../scenarios/lib/config';
+import { k6Duration, number, numberList, parseDuration, pickKeys, readK6Config, type Env } from '../../scenarios/lib/config';
 import { pace, type Clock } from '../../scenarios/lib/pacing';
 import { judgeRateLimitedBody } from '../../scenarios/lib/error-body';
-import { retryAfterOutcomes, sampleEvery, sampled } from '../../scenarios/lib/verdicts';
+import { sampleEvery, sampled } from '../../scenarios/lib/sampling';
+import { retryAfterOutcomes } from '../../scenarios/lib/retry-after-cache';
 import { judgeRetryAfter, parseRetryAfter } from '../../lib/retry-after';
 import { planRateLimit } from '../../scenarios/lib/plan-rate-limit';
 
@@ -19,9 +20,9 @@ const read = (files: Record<string, string>) => (p: string) => {
   return f;
 };
 
-describe('readConfig', () => {
+describe('readK6Config', () => {
   it('reads a simulator fixtures file: target, keys by role, pool, limit and Retry-After form', () => {
-    const cfg = readConfig({ RUNDUN_FIXTURES: '/f.json' }, read({ '/f.json': FIXTURES }));
+    const cfg = readK6Config({ RUNDUN_FIXTURES: '/f.json' }, read({ '/f.json': FIXTURES }));
     expect(cfg.target.baseUrl).toBe('http://127.0.0.1:4010/v1');
     expect(cfg.limit).toEqual({ limit: 20, windowMs: 1000 });
     expect(cfg.limitOff).toBe(false);
@@ -33,13 +34,13 @@ describe('readConfig', () => {
   });
 
   it('lets RUNDUN_RATE_LIMIT override the fixtures, and RUNDUN_API_KEYS replace the pool', () => {
-    const cfg = readConfig({ RUNDUN_FIXTURES: '/f.json', RUNDUN_RATE_LIMIT: '5', RUNDUN_RATE_WINDOW: '500ms', RUNDUN_API_KEYS: ` ${K('x')}, ${K('y')} ,` }, read({ '/f.json': FIXTURES }));
+    const cfg = readK6Config({ RUNDUN_FIXTURES: '/f.json', RUNDUN_RATE_LIMIT: '5', RUNDUN_RATE_WINDOW: '500ms', RUNDUN_API_KEYS: ` ${K('x')}, ${K('y')} ,` }, read({ '/f.json': FIXTURES }));
     expect(cfg.limit).toEqual({ limit: 5, windowMs: 500 });
     expect(cfg.keys.filter((k) => k.role.startsWith('pool-')).map((k) => k.key)).toEqual([K('x'), K('y')]);
   });
 
   it('reads a staging target from RUNDUN_BASE_URL and RUNDUN_API_KEY* (primary falls back to the pool)', () => {
-    const cfg = readConfig({ RUNDUN_BASE_URL: 'https://staging.example.com/v1', RUNDUN_ALLOW_REMOTE: 'yes', RUNDUN_API_KEYS: `${K('p')},${K('q')}`, RUNDUN_API_KEY_OTHER_ORG: K('o'), RUNDUN_RATE_LIMIT: '100/1m' }, read({}));
+    const cfg = readK6Config({ RUNDUN_BASE_URL: 'https://staging.example.com/v1', RUNDUN_ALLOW_REMOTE: 'yes', RUNDUN_API_KEYS: `${K('p')},${K('q')}`, RUNDUN_API_KEY_OTHER_ORG: K('o'), RUNDUN_RATE_LIMIT: '100/1m' }, read({}));
     expect(cfg.loopback).toBe(false);
     expect(cfg.limit).toEqual({ limit: 100, windowMs: 60_000 });
     expect(cfg.target.keys.primary).toBe(K('p'));
@@ -52,7 +53,7 @@ describe('readConfig', () => {
     { name: 'an explicit limit on an off simulator', env: { RUNDUN_FIXTURES: '/off.json', RUNDUN_RATE_LIMIT: '10/500ms' }, off: false, limit: { limit: 10, windowMs: 500 } },
     { name: 'nothing known', env: { RUNDUN_BASE_URL: 'http://[::1]:1/v1', RUNDUN_API_KEY: K('a') }, off: false, limit: null },
   ])('limit: $name', ({ env, off, limit }) => {
-    const cfg = readConfig(env, read({ '/off.json': JSON.stringify({ ...JSON.parse(FIXTURES), rateLimit: null }) }));
+    const cfg = readK6Config(env, read({ '/off.json': JSON.stringify({ ...JSON.parse(FIXTURES), rateLimit: null }) }));
     expect(cfg.limitOff).toBe(off);
     expect(cfg.limit).toEqual(limit);
   });
@@ -67,7 +68,7 @@ describe('readConfig', () => {
     { name: 'a bad limit', env: { RUNDUN_FIXTURES: '/f.json', RUNDUN_RATE_LIMIT: 'twenty' }, why: /RUNDUN_RATE_LIMIT \/ RUNDUN_RATE_WINDOW: rate/ },
     { name: 'a bad sample rate', env: { RUNDUN_FIXTURES: '/f.json', RUNDUN_VALIDATE_SAMPLE: '2' }, why: /RUNDUN_VALIDATE_SAMPLE must be a number >= 0 and <= 1, got '2'/ },
   ])('refuses $name', ({ env, why }) => {
-    expect(() => readConfig(env, read({ '/f.json': FIXTURES, '/bad.json': '{' }))).toThrow(why);
+    expect(() => readK6Config(env, read({ '/f.json': FIXTURES, '/bad.json': '{' }))).toThrow(why);
   });
 
   // RUNDUN_RATE_WINDOW is read once, by the shared reader, in the one duration grammar (it was
@@ -78,12 +79,12 @@ describe('readConfig', () => {
     { window: '1m', ms: 60_000, assumed: false },
     { window: '', ms: 1000, assumed: true },
   ])('RUNDUN_RATE_WINDOW=$window alone: discovery assumes a $ms ms window', ({ window, ms, assumed }) => {
-    const p = planRateLimit(readConfig({ RUNDUN_BASE_URL: 'http://127.0.0.1:1/v1', RUNDUN_API_KEY: K('a'), RUNDUN_RATE_WINDOW: window }, read({})));
+    const p = planRateLimit(readK6Config({ RUNDUN_BASE_URL: 'http://127.0.0.1:1/v1', RUNDUN_API_KEY: K('a'), RUNDUN_RATE_WINDOW: window }, read({})));
     expect(p).toMatchObject({ mode: 'discover', windowMs: ms, windowAssumed: assumed });
   });
 
   it.each(['0.5ms', '0s', '1m30s', 'soon'])('RUNDUN_RATE_WINDOW=%s is refused at init, not in a planner', (window) => {
-    expect(() => readConfig({ RUNDUN_BASE_URL: 'http://127.0.0.1:1/v1', RUNDUN_API_KEY: K('a'), RUNDUN_RATE_WINDOW: window }, read({}))).toThrow(/^rundun: RUNDUN_RATE_LIMIT \/ RUNDUN_RATE_WINDOW: /);
+    expect(() => readK6Config({ RUNDUN_BASE_URL: 'http://127.0.0.1:1/v1', RUNDUN_API_KEY: K('a'), RUNDUN_RATE_WINDOW: window }, read({}))).toThrow(/^rundun: RUNDUN_RATE_LIMIT \/ RUNDUN_RATE_WINDOW: /);
   });
 
   it('never puts a key into an error message', () => {
@@ -92,9 +93,9 @@ describe('readConfig', () => {
       { RUNDUN_BASE_URL: `ftp://127.0.0.1/${K('a')}`, RUNDUN_API_KEY: K('a') },
       { RUNDUN_BASE_URL: 'http://127.0.0.1:1/v1', RUNDUN_API_KEY: 'not-key-shaped-secret', RUNDUN_RATE_LIMIT: 'not-key-shaped-secret' },
     ]) {
-      expect(() => readConfig(env, read({}))).toThrow(/^rundun: /);
+      expect(() => readK6Config(env, read({}))).toThrow(/^rundun: /);
       try {
-        readConfig(env, read({}));
+        readK6Config(env, read({}));
       } catch (e) {
         expect((e as Error).message).not.toContain(env.RUNDUN_API_KEY);
       }
@@ -103,7 +104,7 @@ describe('readConfig', () => {
 });
 
 describe('pickKeys', () => {
-  const cfg = readConfig({ RUNDUN_FIXTURES: '/f.json' }, read({ '/f.json': FIXTURES }));
+  const cfg = readK6Config({ RUNDUN_FIXTURES: '/f.json' }, read({ '/f.json': FIXTURES }));
   it('prefers the named roles, then the pool, never the same key twice, never an excluded one', () => {
     expect(pickKeys(cfg, ['ratelimit', 'primary'], 3).map((k) => k.role)).toEqual(['ratelimit', 'primary', 'pool-0']);
     const first = pickKeys(cfg, ['ratelimit'], 1);
@@ -112,7 +113,7 @@ describe('pickKeys', () => {
   });
 
   it('treats two roles with the same key as one key', () => {
-    const same = readConfig({ RUNDUN_BASE_URL: 'http://127.0.0.1:1/v1', RUNDUN_API_KEY: K('a'), RUNDUN_API_KEY_RATELIMIT: K('a') }, read({}));
+    const same = readK6Config({ RUNDUN_BASE_URL: 'http://127.0.0.1:1/v1', RUNDUN_API_KEY: K('a'), RUNDUN_API_KEY_RATELIMIT: K('a') }, read({}));
     expect(pickKeys(same, ['ratelimit', 'primary'], 2)).toHaveLength(1);
   });
 });
@@ -240,15 +241,15 @@ describe('verdict helpers', () => {
 describe('keys from k6 secret source (RUNDUN_SECRETS=yes)', () => {
   const base = { RUNDUN_BASE_URL: 'http://127.0.0.1:4010/v1', RUNDUN_SECRETS: 'yes' };
   it('says where the keys came from, by secret name, never by value', () => {
-    const cfg = readConfig({ ...base, RUNDUN_API_KEY: K('a'), RUNDUN_API_KEYS: `${K('b')},${K('c')}` }, read({}), ['RUNDUN_API_KEY', 'RUNDUN_API_KEYS']);
+    const cfg = readK6Config({ ...base, RUNDUN_API_KEY: K('a'), RUNDUN_API_KEYS: `${K('b')},${K('c')}` }, read({}), ['RUNDUN_API_KEY', 'RUNDUN_API_KEYS']);
     expect(cfg.source).toBe("RUNDUN_BASE_URL, keys from k6's secret source (primary, pool)");
     expect(cfg.keys.map((k) => k.role)).toEqual(['primary', 'pool-0', 'pool-1']);
   });
   it('refuses to run when the secret source gave nothing (a forgotten --secret-source)', () => {
-    expect(() => readConfig({ ...base, RUNDUN_API_KEY: K('a') }, read({}), [])).toThrow(/RUNDUN_SECRETS=yes but k6's secret source gave no key.*--secret-source=file=/);
+    expect(() => readK6Config({ ...base, RUNDUN_API_KEY: K('a') }, read({}), [])).toThrow(/RUNDUN_SECRETS=yes but k6's secret source gave no key.*--secret-source=file=/);
   });
   it('a spread key of its own (RUNDUN_API_KEY_SPREAD)', () => {
-    const cfg = readConfig({ RUNDUN_BASE_URL: 'http://127.0.0.1:4010/v1', RUNDUN_API_KEY: K('a'), RUNDUN_API_KEY_SPREAD: K('z') }, read({}));
+    const cfg = readK6Config({ RUNDUN_BASE_URL: 'http://127.0.0.1:4010/v1', RUNDUN_API_KEY: K('a'), RUNDUN_API_KEY_SPREAD: K('z') }, read({}));
     expect(cfg.keys.find((k) => k.role === 'spread')?.key).toBe(K('z'));
   });
 });

@@ -2,7 +2,7 @@
 // configuration alone, and every refusal (clear, at init, before any traffic).
 import { describe, expect, it } from 'vitest';
 import { RATE_LIMIT_RULES } from './support/rules';
-import { readConfig, type Env } from '../../scenarios/lib/config';
+import { readK6Config, type Env } from '../../scenarios/lib/config';
 import { planRateLimit } from '../../scenarios/lib/plan-rate-limit';
 import { planRetryAfter } from '../../scenarios/lib/plan-retry-after';
 import { countAddresses, expandAddresses, planIsolation } from '../../scenarios/lib/plan-isolation';
@@ -20,7 +20,7 @@ function fixtures(rateLimit: unknown = { limit: 10, windowSeconds: 0.5, algorith
     rateLimit,
   });
 }
-const cfgOf = (env: Env, text = fixtures()) => readConfig({ RUNDUN_FIXTURES: '/f.json', ...env }, () => text);
+const cfgOf = (env: Env, text = fixtures()) => readK6Config({ RUNDUN_FIXTURES: '/f.json', ...env }, () => text);
 const thresholdKeys = (o: { thresholds?: Record<string, unknown> }) => Object.keys(o.thresholds ?? {}).sort();
 
 describe('rate-limit plan', () => {
@@ -45,7 +45,7 @@ describe('rate-limit plan', () => {
   });
 
   it('no limit known: discovery first; no enforced-per-key or bounded threshold (nothing stated to hold it to)', () => {
-    const p = planRateLimit(readConfig({ RUNDUN_BASE_URL: 'http://127.0.0.1:1/v1', RUNDUN_API_KEY: K('a') }, () => ''));
+    const p = planRateLimit(readK6Config({ RUNDUN_BASE_URL: 'http://127.0.0.1:1/v1', RUNDUN_API_KEY: K('a') }, () => ''));
     expect(p.mode).toBe('discover');
     expect(p.windowAssumed).toBe(true);
     expect(p.discovery).toEqual({ rate: 100, durationMs: 10_000 });
@@ -131,7 +131,7 @@ describe('key-isolation plan', () => {
     const loop = planIsolation(cfgOf({}));
     expect(loop.spread).toMatchObject({ vus: 4, localIPs: null, addressList: [], addresses: 1 });
     expect(loop.spread?.sourceNote).toMatch(/^one source address: K6_LOCAL_IPS is not set \(export K6_LOCAL_IPS=127.0.0.2-127.0.0.5 before k6 run/);
-    const remote = readConfig(
+    const remote = readK6Config(
       { RUNDUN_BASE_URL: 'https://staging.example.com/v1', RUNDUN_ALLOW_REMOTE: 'yes', RUNDUN_API_KEY: K('a'), RUNDUN_API_KEY_SECONDARY: K('b'), RUNDUN_API_KEY_OTHER_ORG: K('c'), RUNDUN_API_KEY_RATELIMIT: K('d'), RUNDUN_API_KEY_SPREAD: K('e'), RUNDUN_RATE_LIMIT: '100/1m' },
       () => '',
     );
@@ -145,12 +145,12 @@ describe('key-isolation plan', () => {
     { name: 'no limit', cfg: () => cfgOf({}, fixtures(null)), why: /key-isolation needs the per-key limit.*RUNDUN_RATE_LIMIT.*the target says it has none/ },
     {
       name: 'missing bystander keys',
-      cfg: () => readConfig({ RUNDUN_BASE_URL: 'http://127.0.0.1:1/v1', RUNDUN_API_KEY: K('a'), RUNDUN_RATE_LIMIT: '10/1s' }, () => ''),
+      cfg: () => readK6Config({ RUNDUN_BASE_URL: 'http://127.0.0.1:1/v1', RUNDUN_API_KEY: K('a'), RUNDUN_RATE_LIMIT: '10/1s' }, () => ''),
       why: /needs three keys/,
     },
     {
       name: 'no fourth key for the spread',
-      cfg: () => readConfig({ RUNDUN_BASE_URL: 'http://127.0.0.1:1/v1', RUNDUN_API_KEY_RATELIMIT: K('a'), RUNDUN_API_KEY_SECONDARY: K('b'), RUNDUN_API_KEY_OTHER_ORG: K('c'), RUNDUN_API_KEY: K('a'), RUNDUN_RATE_LIMIT: '10/1s' }, () => ''),
+      cfg: () => readK6Config({ RUNDUN_BASE_URL: 'http://127.0.0.1:1/v1', RUNDUN_API_KEY_RATELIMIT: K('a'), RUNDUN_API_KEY_SECONDARY: K('b'), RUNDUN_API_KEY_OTHER_ORG: K('c'), RUNDUN_API_KEY: K('a'), RUNDUN_RATE_LIMIT: '10/1s' }, () => ''),
       why: /spread part needs a key no other scenario uses: RUNDUN_API_KEY_SPREAD.*RUNDUN_SPREAD=off/,
     },
     { name: 'a bad K6_LOCAL_IPS', cfg: () => cfgOf({ K6_LOCAL_IPS: 'localhost' }), why: /K6_LOCAL_IPS: 'localhost' is not an IPv4 address or an a-b range/ },
@@ -290,7 +290,7 @@ describe('load plans (capacity, soak, spike)', () => {
 
   it('writes (billable runs) only against loopback by default', () => {
     expect(planLoad(cfgOf({}), 'capacity').writeShare).toBe(0.05);
-    const remote = readConfig({ RUNDUN_BASE_URL: 'https://s.example/v1', RUNDUN_ALLOW_REMOTE: 'yes', RUNDUN_API_KEYS: K('a'), RUNDUN_RATE_LIMIT: 'off' }, () => '');
+    const remote = readK6Config({ RUNDUN_BASE_URL: 'https://s.example/v1', RUNDUN_ALLOW_REMOTE: 'yes', RUNDUN_API_KEYS: K('a'), RUNDUN_RATE_LIMIT: 'off' }, () => '');
     expect(planLoad(remote, 'capacity').writeShare).toBe(0);
   });
 

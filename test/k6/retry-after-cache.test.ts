@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { judgeRetryAfter, parseRetryAfter, type RetryAfterPolicy } from '../../lib/retry-after';
 import { RETRY_AFTER_CACHE_SIZE, RetryAfterCache } from '../../scenarios/lib/retry-after-cache';
-import { retryAfterOutcomes } from '../../scenarios/lib/verdicts';
+import { retryAfterOutcomes } from '../../scenarios/lib/retry-after-cache';
 
 const POLICY: RetryAfterPolicy = { minSeconds: 1, maxSeconds: 2 };
 const DATE = 'Sun, 06 Nov 1994 08:49:37 GMT';

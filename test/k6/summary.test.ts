@@ -12,9 +12,9 @@ import {
   type ThresholdOptions,
 } from '../../lib/k6-summary';
 import { findKnee } from '../../lib/capacity';
-import { readConfig } from '../../scenarios/lib/config';
+import { readK6Config } from '../../scenarios/lib/config';
 import { checkRuleOf, summaryFiles, summaryFromRaw } from '../../scenarios/lib/summary';
-import { CHECK_NAMES } from '../../scenarios/lib/verdicts';
+import { CHECK_NAMES } from '../../scenarios/lib/check-names';
 import { toMachineReadableSummary } from './support/aggregate';
 
 const KEY = 'rdk_live_a3f9bc4d8e1f2a3b4c5d6e7f8a9b0c1d';
@@ -116,7 +116,7 @@ describe('toTextSummary', () => {
 });
 
 describe('summaryFiles (handleSummary)', () => {
-  const cfg = readConfig({ RUNDUN_BASE_URL: 'http://127.0.0.1:1/v1', RUNDUN_API_KEY: KEY, RUNDUN_REPORT_DIR: 'out/' }, () => '');
+  const cfg = readK6Config({ RUNDUN_BASE_URL: 'http://127.0.0.1:1/v1', RUNDUN_API_KEY: KEY, RUNDUN_REPORT_DIR: 'out/' }, () => '');
 
   it('writes <dir>/<scenario>.summary.json, .junit.xml and stdout', () => {
     const files = summaryFiles('rate-limit', cfg, data(), { notes: ['n'] }, new Date(0));
@@ -258,7 +258,7 @@ describe('summary shapes of k6 1.3 .. 2.x', () => {
   });
 
   it('legacy and new shape give the same report files (JUnit: crossed as failures; not reported as an error)', () => {
-    const cfg = readConfig({ RUNDUN_BASE_URL: 'http://127.0.0.1:1/v1', RUNDUN_API_KEY: KEY, RUNDUN_REPORT_DIR: 'out' }, () => '');
+    const cfg = readK6Config({ RUNDUN_BASE_URL: 'http://127.0.0.1:1/v1', RUNDUN_API_KEY: KEY, RUNDUN_REPORT_DIR: 'out' }, () => '');
     const byShape = [LEGACY_130, LEGACY_220, NEW_220].map((f) => summaryFromRaw('probe', cfg, fixture(f), PROBE_THRESHOLDS, (d) => ({ notes: [`checks: ${d.metrics.checks?.values.passes} passed`] }), new Date(0)));
     for (const files of byShape) {
       expect(Object.keys(files).sort()).toEqual(['out/probe.junit.xml', 'out/probe.summary.json', 'stdout']);
@@ -321,7 +321,7 @@ describe('re-evaluating thresholds on the new shape, with k6 semantics', () => {
 });
 
 describe('unknown summary shapes', () => {
-  const cfg = readConfig({ RUNDUN_BASE_URL: 'http://127.0.0.1:1/v1', RUNDUN_API_KEY: KEY, RUNDUN_REPORT_DIR: 'out' }, () => '');
+  const cfg = readK6Config({ RUNDUN_BASE_URL: 'http://127.0.0.1:1/v1', RUNDUN_API_KEY: KEY, RUNDUN_REPORT_DIR: 'out' }, () => '');
   it.each([
     { name: '{}', raw: {}, why: /neither 'metrics' \(legacy shape\) nor 'results'/ },
     { name: '{results: 5}', raw: { results: 5 }, why: /results is a number/ },

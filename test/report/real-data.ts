@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { startSimulator } from '../../simulator/server';
 import { parseFixtures } from '../../lib/target';
-import { createProbeEnv } from '../../conformance/engine/env';
+import { createProbeEnv } from '../../conformance/engine/probe-env';
 import { runProbe } from '../../conformance/engine/probe';
 import { probes } from '../../conformance/probes';
 import { buildReport } from '../../conformance/report/build';

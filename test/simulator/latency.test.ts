@@ -5,7 +5,7 @@
 // Bounds are generous (timers may be late under load, never early by more than a tick).
 import { Agent, request } from 'node:http';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { readConfig } from '../../conformance/engine/config';
+import { readConformanceConfig } from '../../conformance/engine/config';
 import { createSimClock } from '../../simulator/clock';
 import { createNetworkLatency, latencyProblem, mulberry32, parseLatencySpec } from '../../simulator/latency';
 import { parseCli, UsageError } from '../../simulator/options';
@@ -76,11 +76,11 @@ describe('parsing', () => {
   });
 
   it('conformance suite: RUNDUN_SIM_LATENCY (and _SEED) next to the other RUNDUN_SIM_* variables', () => {
-    expect(readConfig({ RUNDUN_SIM_LATENCY: '50:10' }).simulator.latency).toEqual({ ms: 50, jitterMs: 10 });
-    expect(readConfig({ RUNDUN_SIM_LATENCY: '50:10', RUNDUN_SIM_LATENCY_SEED: '9' }).simulator.latency).toEqual({ ms: 50, jitterMs: 10, seed: 9 });
-    expect(readConfig({}).simulator.latency).toBeUndefined();
-    expect(() => readConfig({ RUNDUN_SIM_LATENCY: 'abc' })).toThrow(/RUNDUN_SIM_LATENCY: latency must look like/);
-    expect(() => readConfig({ RUNDUN_SIM_LATENCY: '5:10' })).toThrow(/RUNDUN_SIM_LATENCY: jitter/);
+    expect(readConformanceConfig({ RUNDUN_SIM_LATENCY: '50:10' }).simulator.latency).toEqual({ ms: 50, jitterMs: 10 });
+    expect(readConformanceConfig({ RUNDUN_SIM_LATENCY: '50:10', RUNDUN_SIM_LATENCY_SEED: '9' }).simulator.latency).toEqual({ ms: 50, jitterMs: 10, seed: 9 });
+    expect(readConformanceConfig({}).simulator.latency).toBeUndefined();
+    expect(() => readConformanceConfig({ RUNDUN_SIM_LATENCY: 'abc' })).toThrow(/RUNDUN_SIM_LATENCY: latency must look like/);
+    expect(() => readConformanceConfig({ RUNDUN_SIM_LATENCY: '5:10' })).toThrow(/RUNDUN_SIM_LATENCY: jitter/);
   });
 });
 
