@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import type { ContractOverrides } from '../../lib/contract';
 import type { StartOptions } from '../../simulator/server';
-import { parseRateSpec } from '../../lib/rate-spec';
+import { parseRateSpec } from '../../lib/target/duration';
 import { parseLatencySpec } from '../../simulator/latency';
 import type { Target } from '../../lib/target';
 import { readTarget, type ReadFile } from '../../lib/target/read';

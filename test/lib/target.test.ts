@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkTargetAllowed, hostOf, isLoopbackHost, parseExpectedLimit, parseFixtures } from '../../lib/target';
-import { formatRateSpec, parseRateSpec, parseWindow } from '../../lib/rate-spec';
+import { formatRateSpec, parseRateSpec, parseWindow } from '../../lib/target/duration';
 
 describe('parseRateSpec', () => {
   it.each([
