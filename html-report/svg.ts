@@ -21,7 +21,8 @@ export function niceTicks(max: number, count = 5): number[] {
   const mag = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag;
   const out: number[] = [];
-  for (let v = 0; v <= top + step * 1e-9 || out.length < 2; v += step) {
+  // Up to the first tick at or above the data's maximum: the scale must hold every point.
+  for (let v = 0; out.length < 2 || (out[out.length - 1] as number) < top - step * 1e-9; v += step) {
     out.push(Number(v.toPrecision(12)));
     if (out.length > 50) break;
   }
@@ -175,7 +176,9 @@ export function lineChart(spec: LineChartSpec, frame: Frame = FRAME): Html {
   }
   for (const m of spec.markers ?? []) {
     const xx = x(m.x);
-    parts.push(`<line class="marker" data-marker="${text(m.label)}" x1="${xx}" x2="${xx}" y1="${frame.top}" y2="${frame.height - frame.bottom}" stroke="${text(m.color ?? '#7b2cbf')}" stroke-width="2"/><text x="${f(xx + 4)}" y="${frame.top + 12}" font-size="11" fill="${text(m.color ?? '#7b2cbf')}">${text(m.label)}</text>`);
+    // Past the middle the label reads leftwards from the line, so it never runs off the chart.
+    const left = xx > (frame.left + frame.width - frame.right) / 2;
+    parts.push(`<line class="marker" data-marker="${text(m.label)}" x1="${xx}" x2="${xx}" y1="${frame.top}" y2="${frame.height - frame.bottom}" stroke="${text(m.color ?? '#7b2cbf')}" stroke-width="2"/><text x="${f(left ? xx - 4 : xx + 4)}" y="${frame.top + 12}" font-size="11"${left ? ' text-anchor="end"' : ''} fill="${text(m.color ?? '#7b2cbf')}">${text(m.label)}</text>`);
   }
   for (const s of spec.series) {
     const y = s.axis === 'left' ? yl : yr;
