@@ -45,12 +45,3 @@ export function parseRateSpec(text: string): RateSpec {
   return { limit, windowMs };
 }
 
-export function formatRateSpec(r: RateSpec): string {
-  return r.windowMs % 3_600_000 === 0
-    ? `${r.limit}/${r.windowMs / 3_600_000}h`
-    : r.windowMs % 60_000 === 0
-      ? `${r.limit}/${r.windowMs / 60_000}m`
-      : r.windowMs % 1000 === 0
-        ? `${r.limit}/${r.windowMs / 1000}s`
-        : `${r.limit}/${r.windowMs}ms`;
-}

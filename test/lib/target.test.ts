@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkTargetAllowed, hostOf, isLoopbackHost, parseExpectedLimit, parseFixtures } from '../../lib/target';
-import { formatRateSpec, parseRateSpec, parseWindow } from '../../lib/target/duration';
+import { parseRateSpec, parseWindow } from '../../lib/target/duration';
+import { formatRateSpec } from '../support/rate-spec-format';
 
 describe('parseRateSpec', () => {
   it.each([
