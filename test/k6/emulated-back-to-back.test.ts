@@ -36,13 +36,16 @@ describe('back to back on the same keys', () => {
   });
 
   it("smoke on a key another run left throttled: the 429 is waited out as pacing, and smoke passes", async () => {
-    const target = await startTarget({ variant: 'clean', limit: 5, windowMs: 1000 });
+    // A 5 s window: the key must still be throttled when smoke's first request lands, however
+    // long a busy machine takes to start the emulator (a 1 s window rolled over first, in CI).
+    const target = await startTarget({ variant: 'clean', limit: 10, windowMs: 5000 });
     const dir = mkdtempSync(join(tmpdir(), 'rundun-b2b-'));
     try {
+      const smoke = await bundle('smoke');
       // Someone else's traffic: exhaust the primary key right before smoke starts.
       const auth = { Authorization: `Bearer ${target.fixtures.keys.primary}` };
-      for (let i = 0; i < 12; i++) await fetch(`${target.fixtures.baseUrl}/templates?per_page=1`, { headers: auth });
-      const r = await run(await bundle('smoke'), { RUNDUN_FIXTURES: target.fixturesFile, RUNDUN_REPORT_DIR: dir }, { timeoutMs: 120_000 });
+      for (let i = 0; i < 22; i++) await fetch(`${target.fixtures.baseUrl}/templates?per_page=1`, { headers: auth });
+      const r = await run(smoke, { RUNDUN_FIXTURES: target.fixturesFile, RUNDUN_REPORT_DIR: dir }, { timeoutMs: 120_000 });
       const log = `exit ${r.exitCode}\n${r.logs.map((l) => l.message).join('\n')}`;
       expect(r.exitCode, log).toBe(0);
       expect(log).toMatch(/pacing: GET \/v1\/templates: 429 outside any judged phase \(attempt 1\): Retry-After \d+ s; waited out, not judged/);
