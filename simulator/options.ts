@@ -7,6 +7,7 @@ import { DEFAULT_LATENCY_SEED, parseLatencySpec } from './latency';
 import { ALGORITHMS, type Algorithm } from './rate-limit';
 import { isLoopbackHost, type StartOptions } from './server';
 import { parseCommand, renderHelp, UsageError, type CommandSpec, type Parsed } from '../cli/args';
+import { parseRateSpec } from '../lib/target/duration';
 
 /** The simulator's command line, declared once: parsed by parseCommand, rendered by --help. */
 export const SIM_COMMAND: CommandSpec = {
@@ -19,7 +20,7 @@ export const SIM_COMMAND: CommandSpec = {
     port: { type: 'string', arg: '<n>', help: 'TCP port, 0 = any free port (default 0; the base URL is printed)' },
     host: { type: 'string', arg: '<addr>', help: 'loopback address: 127.0.0.0/8 or ::1 (default 127.0.0.1)' },
     fixtures: { type: 'string', arg: '<file>', help: 'write the fixtures JSON (base URL, keys, admin token) here, mode 0600' },
-    'rate-limit': { type: 'string', arg: '<spec>|off', help: 'per-key edge limit: N/<int>s, N/<int>ms, N/<int>m (default 20/1s)' },
+    'rate-limit': { type: 'string', arg: '<spec>|off', help: 'per-key edge limit: N/<window>, e.g. 20/1s, 5/500ms, 100/1m, 20/1h (default 20/1s)' },
     algorithm: { type: 'string', arg: '<name>', help: `${ALGORITHMS.join(' | ')} (default fixed-window)` },
     'retry-after-format': { type: 'string', arg: '<f>', help: `${RETRY_AFTER_FORMATS.join(' | ')} (default delay-seconds)` },
     'run-quota': { type: 'string', arg: '<n>', help: `runs org A may create (default ${DEFAULT_RUN_QUOTA})` },
@@ -53,18 +54,15 @@ export interface CliConfig {
 
 export { UsageError };
 
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000 };
-
-/** "20/1s", "5/500ms", "100/1m", "20/s" -> { limit, windowMs }; "off" -> null. */
+/** "20/1s", "5/500ms", "100/1m", "20/s" -> { limit, windowMs }; "off" -> null. The one rate
+ * grammar of lib/target/duration.ts, so --rate-limit reads as RUNDUN_SIM_RATE_LIMIT does. */
 export function parseRateLimit(spec: string): { limit: number; windowMs: number } | null {
-  if (spec === 'off') return null;
-  const m = /^(\d{1,9})\/(\d{0,9})(ms|s|m)$/.exec(spec);
-  if (m === null) throw new UsageError(`--rate-limit must look like 20/1s, 5/500ms, 100/1m or off (got "${spec}")`);
-  const limit = Number(m[1]);
-  const windowMs = (m[2] === '' ? 1 : Number(m[2])) * (UNIT_MS[m[3] as string] as number);
-  if (limit < 1) throw new UsageError('--rate-limit: the limit must be at least 1');
-  if (windowMs < 1) throw new UsageError('--rate-limit: the window must be at least 1 ms');
-  return { limit, windowMs };
+  if (/^off$/i.test(spec)) return null;
+  try {
+    return parseRateSpec(spec);
+  } catch (e) {
+    throw new UsageError(`--rate-limit must look like 20/1s, 5/500ms, 100/1m or off: ${(e as Error).message}`);
+  }
 }
 
 function parseCount(flag: string, v: string, min: number, max: number): number {

@@ -10,6 +10,7 @@ import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validate } from '../../lib/validate';
 import { parseCli, parseRateLimit, UsageError } from '../../simulator/options';
+import { readConformanceConfig } from '../../conformance/engine/config';
 
 describe('parseRateLimit', () => {
   it.each([
@@ -18,11 +19,34 @@ describe('parseRateLimit', () => {
     ['5/500ms', { limit: 5, windowMs: 500 }],
     ['100/1m', { limit: 100, windowMs: 60_000 }],
     ['3/10s', { limit: 3, windowMs: 10_000 }],
+    ['20/1h', { limit: 20, windowMs: 3_600_000 }],
+    ['20/1.5s', { limit: 20, windowMs: 1500 }],
     ['off', null],
+    ['OFF', null],
   ])('%s', (spec, expected) => expect(parseRateLimit(spec)).toEqual(expected));
 
-  it.each(['', '20', '20/', '0/1s', '20/0s', '20/1h', '-1/1s', '1.5/1s', '20/1.5s', 'OFF', '20 /1s'])('refuses "%s"', (spec) => {
+  it.each(['', '20', '20/', '0/1s', '20/0s', '-1/1s', '1.5/1s', '20/0.5ms', '20/1d', 'of'])('refuses "%s"', (spec) => {
     expect(() => parseRateLimit(spec)).toThrow(UsageError);
+  });
+
+  // One grammar: the standalone simulator's --rate-limit and the in-process one's
+  // RUNDUN_SIM_RATE_LIMIT accept and refuse the same specs.
+  it.each(['20/1s', '20/s', '5/500ms', '100/1m', '20/1h', '20/1.5s', '20/30', '', '0/1s', '20/1d', '20/0.5ms', 'OFF'])('--rate-limit %j reads as RUNDUN_SIM_RATE_LIMIT does', (spec) => {
+    let cli: unknown;
+    let env: unknown;
+    try {
+      cli = parseRateLimit(spec);
+    } catch {
+      cli = 'refused';
+    }
+    try {
+      const rl = readConformanceConfig({ RUNDUN_SIM_RATE_LIMIT: spec } as NodeJS.ProcessEnv).simulator.rateLimit;
+      env = rl ? { limit: rl.limit, windowMs: rl.windowMs } : rl;
+    } catch {
+      env = 'refused';
+    }
+    if (spec === '') return expect(cli).toBe('refused'); // unset in the environment means the default
+    expect(cli).toEqual(env);
   });
 });
 
@@ -127,7 +151,7 @@ describe('the built CLI', () => {
   it.each([
     [['--bogus'], /unknown option --bogus/],
     [['--host', '0.0.0.0'], /loopback/],
-    [['--rate-limit', '20/1h'], /--rate-limit/],
+    [['--rate-limit', '20/1d'], /--rate-limit/],
   ])('%j exits 2 with one line naming the problem and pointing at --help', (argv, message) => {
     const r = spawnSync(process.execPath, [cli, ...argv], { encoding: 'utf8', timeout: 10_000 });
     expect(r.status).toBe(2);
