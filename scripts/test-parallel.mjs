@@ -10,6 +10,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { mergeResults } from './test-results.mjs';
 
 const PROJECTS = ['unit', 'emulated'];
 
@@ -29,9 +30,13 @@ for (let i = 0; i < args.length; i++) {
   if (a === '--help' || a === '-h') usage(0);
   else if (a === '--json') {
     jsonOut = args[++i];
-    if (!jsonOut) usage(2);
+    if (!jsonOut || jsonOut.startsWith('-')) usage(2);
   } else if (a.startsWith('--json=')) jsonOut = a.slice('--json='.length);
-  else if (a.startsWith('--reporter') || a.startsWith('--outputFile')) continue; // this runner owns the reporters
+  else if (a === '--reporter' || a === '--outputFile' || a.startsWith('--outputFile.')) {
+    // This runner owns the reporters; the value of the space-separated form goes too, or it
+    // would be taken for a file filter (and match nothing).
+    if (!a.includes('=')) i++;
+  } else if (a.startsWith('--reporter=') || a.startsWith('--outputFile')) continue;
   else passThrough.push(a);
 }
 
@@ -47,8 +52,9 @@ function runProject(name) {
     });
     const prefix = (stream, sink) => {
       let rest = '';
+      stream.setEncoding('utf8'); // a multi-byte character split across two chunks stays whole
       stream.on('data', (chunk) => {
-        const lines = (rest + chunk.toString()).split('\n');
+        const lines = (rest + chunk).split('\n');
         rest = lines.pop() ?? '';
         for (const l of lines) sink.write(`[${name}] ${l}\n`);
       });
@@ -61,23 +67,11 @@ function runProject(name) {
 }
 
 const runs = await Promise.all(PROJECTS.map(runProject));
-const merged = { numTotalTests: 0, numPassedTests: 0, numFailedTests: 0, numPendingTests: 0, numTodoTests: 0, numFailedTestSuites: 0, success: true, testResults: [] };
-const missing = [];
-for (const r of runs) {
-  if (!existsSync(r.out)) {
-    missing.push(r.name);
-    merged.success = false;
-    continue;
-  }
-  const j = JSON.parse(readFileSync(r.out, 'utf8'));
-  for (const k of ['numTotalTests', 'numPassedTests', 'numFailedTests', 'numPendingTests', 'numTodoTests', 'numFailedTestSuites']) merged[k] += j[k] ?? 0;
-  merged.success &&= j.success !== false && r.code === 0;
-  merged.testResults.push(...(j.testResults ?? []));
-}
+const merged = mergeResults(runs.map((r) => ({ name: r.name, code: r.code, json: existsSync(r.out) ? JSON.parse(readFileSync(r.out, 'utf8')) : null })));
 rmSync(tmp, { recursive: true, force: true });
 if (jsonOut) writeFileSync(jsonOut, JSON.stringify(merged));
 for (const r of runs) console.log(`project ${r.name}: exit ${r.code}`);
-if (missing.length) console.log(`no results from project(s) ${missing.join(', ')} (crashed before reporting)`);
+for (const p of merged.problems) console.log(`counted as failed: ${p}`);
 const skipped = merged.numPendingTests + merged.numTodoTests;
-console.log(`${merged.numPassedTests} passed, ${merged.numFailedTests + missing.length} failed${skipped ? `, ${skipped} skipped` : ''}`);
-process.exit(runs.every((r) => r.code === 0) && missing.length === 0 ? 0 : 1);
+console.log(`${merged.numPassedTests} passed, ${merged.numFailedTests} failed${skipped ? `, ${skipped} skipped` : ''}`);
+process.exit(merged.success ? 0 : 1);
