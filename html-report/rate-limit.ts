@@ -9,10 +9,10 @@ export const ACCEPTED = { key: 'accepted', name: 'accepted', color: '#2a9d8f' };
 export const REJECTED = { key: 'rejected', name: 'throttled (429)', color: '#e76f51' };
 
 /** Accepted and throttled per point (per key when `perKey`), stacked, with the stated limit line. */
-export function windowChart(id: string, title: string, s: Series, opts: { limit?: number | null; perKey?: boolean; offsetMs?: number; domainMs?: number }): Html {
+export function windowChart(id: string, title: string, s: Series, opts: { limit?: number | null; limitLabel?: string; perKey?: boolean; offsetMs?: number; domainMs?: number }): Html {
   const div = opts.perKey ? s.keys : 1;
   const perWindow = s.bucketMs / s.windowMs;
-  const lines = opts.limit ? [{ y: opts.limit * perWindow, label: `stated limit${perWindow > 1 ? ` × ${perWindow}` : ''}`, color: '#264653' }] : [];
+  const lines = opts.limit ? [{ y: opts.limit * perWindow, label: `${opts.limitLabel ?? 'stated limit'}${perWindow > 1 ? ` × ${perWindow}` : ''}`, color: '#264653' }] : [];
   return barChart({
     id,
     title,
@@ -45,7 +45,7 @@ function rateLimitBody(p: Extract<Part<ScenarioSummary>, { ok: true }>): Html {
   const band = limit && tolerance !== undefined ? ` (allowed ${num(limit * (1 - tolerance), 1)}..${num(limit * (1 + tolerance), 1)} in steady state, within ${num(tolerance * 100, 0)} %)` : '';
   const series = seriesOf(s, d.windows, 'ratelimit_series');
   const chart = series && series.points.length > 0
-    ? html`${windowChart('ratelimit-windows', `Accepted vs throttled per window (${d.mode === 'known' ? 'over-limit phase' : 'discovery phase'})`, series, { limit: limit ?? estimate ?? null, perKey: true })}${seriesTable(series, series.keys)}
+    ? html`${windowChart('ratelimit-windows', `Accepted vs throttled per window (${d.mode === 'known' ? 'over-limit phase' : 'discovery phase'})`, series, { limit: limit ?? estimate ?? null, limitLabel: limit ? 'stated limit' : 'discovered limit', perKey: true })}${seriesTable(series, series.keys)}
 <p class="caption">${series.keys} key(s); each bar is ${num(series.bucketMs, 0)} ms from the key's first request; the first window is a partial or burst window and is not part of the steady-state estimate.</p>`
     : html`<p class="not-run">No per-window series in this summary (written by an older harness, or the phase did not run here).</p>`;
   return html`${runLine(p)}

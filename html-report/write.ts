@@ -2,6 +2,7 @@
 // and writes <dir>/index.html. The only I/O of the HTML report; the renderers are pure.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { KEY_VARIABLES, parseFixtures } from '../lib/target';
 import { K6_SCENARIOS, parseConformance, parseScenarioSummary, type K6Scenario, type Part, type ReportInputs, type ScenarioSummary } from './inputs';
 import { renderReport } from './page';
 
@@ -53,12 +54,32 @@ export function writeHtmlReport(dir: string, opts: LoadOptions & { keys?: readon
 }
 
 /**
+ * Every key the environment names (the key variables, the pool, and the fixtures file's keys),
+ * for the page's last redaction pass: a key that reached a summary in another spelling (its
+ * bare secret part, base64 in a Basic header) is still cut. A fixtures file that cannot be read
+ * adds nothing; the reports say why elsewhere.
+ */
+export function keysFromEnvironment(env: NodeJS.ProcessEnv = process.env, readFile: (path: string) => string = (p) => readFileSync(p, 'utf8')): string[] {
+  const keys = new Set<string>();
+  for (const { variable } of KEY_VARIABLES) for (const k of (env[variable] ?? '').split(/[,\s]+/)) if (k) keys.add(k);
+  if (env.RUNDUN_FIXTURES?.trim()) {
+    try {
+      const t = parseFixtures(readFile(env.RUNDUN_FIXTURES.trim()));
+      for (const k of [...Object.values(t.keys), ...t.pool]) if (k) keys.add(k);
+    } catch {
+      // not readable: nothing to add
+    }
+  }
+  return [...keys];
+}
+
+/**
  * npm start's last step: writes the report and passes the job's exit code on. A report that
  * cannot be written is said on stderr and fails the job (exit 2 unless it already failed).
  */
 export function reportAfterMain(code: number, dir: string, k6: object): number {
   try {
-    const path = writeHtmlReport(dir, 'missing' in k6 && typeof k6.missing === 'string' ? { k6Missing: k6.missing } : {});
+    const path = writeHtmlReport(dir, { keys: keysFromEnvironment(), ...('missing' in k6 && typeof k6.missing === 'string' ? { k6Missing: k6.missing } : {}) });
     console.log(`HTML report: ${path}`);
     return code;
   } catch (e) {

@@ -27,7 +27,7 @@ export const CONFIGMAP_COMMAND: CommandSpec = {
     namespace: { type: 'string', arg: '<ns>', help: "set metadata.namespace (default: none, kubectl's current namespace)" },
     'no-source-map': { type: 'boolean', help: 'leave <scenario>.js.map out' },
   },
-  examples: ['npm run -s deploy:configmap -- capacity | kubectl apply -f -', 'npm run deploy:configmap -- rate-limit --out deploy/generated'],
+  examples: ['npm run -s deploy:configmap -- capacity | kubectl apply --server-side -f -', 'npm run deploy:configmap -- rate-limit --out deploy/generated'],
   exit: '0 written, 2 bad usage, unknown scenario, missing bundle or too large for a ConfigMap',
 };
 

@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { findK6 } from '../cli/k6';
 import { parseOrExit, UsageError, type CommandSpec } from '../cli/args';
-import { writeHtmlReport } from '../html-report/write';
+import { keysFromEnvironment, writeHtmlReport } from '../html-report/write';
 
 const REPORT_COMMAND: CommandSpec = {
   name: 'report',
@@ -27,7 +27,7 @@ function main(argv: string[]): number {
     return 2;
   }
   const k6 = findK6();
-  const path = writeHtmlReport(dir, 'missing' in k6 ? { k6Missing: k6.missing } : {});
+  const path = writeHtmlReport(dir, { keys: keysFromEnvironment(), ...('missing' in k6 ? { k6Missing: k6.missing } : {}) });
   console.log(`HTML report: ${path}`);
   return 0;
 }

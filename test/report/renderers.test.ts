@@ -2,7 +2,7 @@
 // markup), keys are redacted in every spelling, charts draw one mark per value, the knee and
 // the limit are where the data puts them, and missing or broken inputs render as "not run"
 // with the reason instead of crashing.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -15,7 +15,7 @@ import { isolationSection } from '../../html-report/isolation';
 import { renderReport } from '../../html-report/page';
 import { rateLimitSection, windowChart } from '../../html-report/rate-limit';
 import { niceTicks } from '../../html-report/svg';
-import { loadReportInputs } from '../../html-report/write';
+import { keysFromEnvironment, loadReportInputs, writeHtmlReport } from '../../html-report/write';
 import { MAX_SERIES_POINTS, readSeries, seriesSpec, windowSeries } from '../../scenarios/lib/summary';
 import type { K6SummaryData } from '../../lib/k6-summary';
 import { mergeScenario } from '../../lib/merge-summaries';
@@ -112,6 +112,12 @@ describe('charts', () => {
     const out = windowChart('w', 't', series(points), { limit: 10 }).text;
     expect(out.match(/class="mark"/g)?.length ?? 0).toBe(marks);
     expect(out).toContain('stated limit');
+  });
+
+  it('a limit the scenario discovered is not drawn as a stated one', () => {
+    const out = windowChart('w', 't', series([[10, 20]]), { limit: 10, limitLabel: 'discovered limit' }).text;
+    expect(out).toContain('discovered limit');
+    expect(out).not.toContain('stated limit');
   });
 
   it('per key: the bars are the mean of the keys', () => {
@@ -303,5 +309,35 @@ describe('missing and broken inputs', () => {
     const page = renderReport({ conformance: { ok: false, reason: 'x' }, k6: { ...k6, smoke: s }, generatedAt: 'now' }, { keys: [KEY] });
     expect(page).not.toContain(B64_KEY);
     expect(page).not.toContain(KEY.slice(-12));
+  });
+});
+
+describe('the last redaction pass gets the keys the environment names', () => {
+  const key = `rdk_live_${'Ab3dEf6h'.repeat(4)}`;
+  const secret = key.slice('rdk_live_'.length);
+  const fixtures = join(mkdtempSync(join(tmpdir(), 'rundun-keys-')), 'fixtures.json');
+  writeFileSync(fixtures, JSON.stringify({ baseUrl: 'http://127.0.0.1:1/v1', keys: { revoked: key }, pool: [] }));
+  it.each([
+    { name: 'a role variable', env: { RUNDUN_API_KEY: key } },
+    { name: 'the pool', env: { RUNDUN_API_KEYS: `rdk_live_${'x'.repeat(32)}, ${key}` } },
+    { name: 'the fixtures file', env: { RUNDUN_FIXTURES: fixtures } },
+  ])('$name', ({ env }) => {
+    expect(keysFromEnvironment(env as NodeJS.ProcessEnv)).toContain(key);
+  });
+
+  it('a bare secret part and a base64 Basic credential in a summary are cut from the page', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rundun-page-'));
+    try {
+      const basic = Buffer.from(`${key}:`).toString('base64');
+      writeFileSync(join(dir, 'smoke.summary.json'), JSON.stringify({ scenario: 'smoke', pass: true, thresholds: [], notes: [`echoed ${secret}`, `Authorization: Basic ${basic}`], details: {} }));
+      const page = readFileSync(writeHtmlReport(dir, { keys: keysFromEnvironment({ RUNDUN_API_KEY: key }) }), 'utf8');
+      expect(page).not.toContain(secret);
+      expect(page).not.toContain(basic);
+      // Without the keys the pattern alone cannot know the bare secret: the pass is what cuts it.
+      const without = readFileSync(writeHtmlReport(dir, {}), 'utf8');
+      expect(without).toContain(secret);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
