@@ -173,5 +173,7 @@ export function sendThrottle(ctx: SimContext, res: ServerResponse, th: Throttle,
   const extra = th.retryAfter === null ? undefined : { 'retry-after': th.retryAfter };
   if (write && ctx.faults.has('ratelimit.503-for-throttled-write')) return sendJson(ctx, res, 503, UNAVAILABLE, extra, th.wall);
   if (ctx.faults.has('ratelimit.no-error-body')) return sendJson(ctx, res, 429, '', extra, th.wall);
+  // A gateway in front of the API answering throttled requests with its own plain-text page.
+  if (ctx.faults.has('ratelimit.plain-text-429')) return sendJson(ctx, res, 429, 'Too Many Requests', { ...extra, 'content-type': 'text/plain' }, th.wall);
   sendError(ctx, res, 'rate_limited', undefined, extra, th.wall);
 }

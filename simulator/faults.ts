@@ -34,6 +34,7 @@ export const FAULT_CATALOGUE = [
   { name: 'ratelimit.retry-after-non-numeric', family: 'ratelimit', breaks: 'ratelimit.retry-after-valid', description: 'Retry-After: soon' },
   { name: 'ratelimit.retry-after-fractional', family: 'ratelimit', breaks: 'ratelimit.retry-after-valid', description: 'Retry-After with a fraction, e.g. 1.5' },
   { name: 'ratelimit.no-error-body', family: 'ratelimit', breaks: 'ratelimit.error-body', description: '429 with an empty body (no rate_limited error object)' },
+  { name: 'ratelimit.plain-text-429', family: 'ratelimit', breaks: 'ratelimit.error-body', description: "429 as a gateway's plain-text page: 'Too Many Requests', text/plain (Retry-After kept)" },
   { name: 'ratelimit.throttled-write-creates', family: 'ratelimit', breaks: 'ratelimit.no-side-effects', description: 'a rate-limited POST /v1/runs is still forwarded: it answers 429 but creates the run and consumes quota' },
   { name: 'ratelimit.retry-after-long', family: 'ratelimit', breaks: 'ratelimit.retry-after-bounded', description: 'Retry-After asks for 10 s more than the real wait (a penalty box)', loadOnly: true },
   { name: 'ratelimit.limit-too-low', family: 'ratelimit', breaks: 'ratelimit.under-limit-no-429', description: 'enforces a quarter of the stated limit: traffic at half the limit meets 429', loadOnly: true },

@@ -104,6 +104,7 @@ const CASES: Case[] = [
   // The announced wait is 1 s less than the real one, rounded down (1-2 s at a 1 s window).
   { fault: 'ratelimit.retry-after-short', probe: 'ratelimit.burst-and-recover', rule: 'ratelimit.retry-after-honoured', message: /retry after waiting Retry-After \([12] s\) → 429/, run: { sim: BURSTABLE } },
   { fault: 'ratelimit.no-error-body', probe: 'ratelimit.burst-and-recover', rule: 'ratelimit.error-body', message: /429 without a body/, run: { sim: BURSTABLE } },
+  { fault: 'ratelimit.plain-text-429', probe: 'ratelimit.burst-and-recover', rule: 'ratelimit.error-body', message: /429 body/, run: { sim: BURSTABLE } },
   { fault: 'ratelimit.shared-bucket', probe: 'ratelimit.burst-and-recover', rule: 'ratelimit.isolation', message: /the secondary key → 429/, run: { sim: BURSTABLE } },
   { fault: 'ratelimit.503-for-throttled-write', probe: 'ratelimit.burst-and-recover', rule: 'status.429-rate-limited', message: /POST \/runs while the key is throttled → 503/, run: { sim: BURSTABLE } },
   // transport: a response that never comes is a failed 200, never a crash of the harness

@@ -291,6 +291,14 @@ const CASES: Case[] = [
     clean: { status: 429, retryAfter: '1', body: 'rate_limited' }, faulty: { status: 429, retryAfter: '1', body: '' },
   },
   {
+    fault: 'ratelimit.plain-text-429', options: LIMITED,
+    observe: async (m) => {
+      const r = await throttled(m);
+      return { status: r.status, type: r.headers['content-type'], body: r.text.startsWith('{') ? code(r) : r.text };
+    },
+    clean: { status: 429, type: JSON_CT, body: 'rate_limited' }, faulty: { status: 429, type: 'text/plain', body: 'Too Many Requests' },
+  },
+  {
     fault: 'ratelimit.throttled-write-creates', options: LIMITED,
     observe: async (m) => {
       const body = { template_id: await templateOf(m) };
