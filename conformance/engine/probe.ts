@@ -5,6 +5,8 @@
 import type { ResolvedContract } from '../../lib/contract';
 import { ruleById } from '../../lib/contract';
 import { validate, type SchemaName } from '../../lib/validate';
+import { presentedKeysOf, redactFragments } from '../../lib/checks';
+import { redactSecrets } from '../../lib/redact';
 import { keyVariable, type KeyRole, type Target } from '../../lib/target';
 import type { Client, RequestOptions } from './client';
 import { describeExchange, toEvidence, type Evidence, type Exchange } from './exchange';
@@ -219,7 +221,10 @@ export class ProbeContext {
       const op = operationOf(ex.method, ex.path);
       if (op && this.covers.some(([o, st]) => o === op && st === ex.status)) this.cells.push([op, ex.status, ok]);
     }
-    this.outcomes.push({ rule, ok, message, evidence: exchanges.slice(0, 3).map(toEvidence) });
+    // A message may quote a response (a body, a header) that echoed part of a presented key:
+    // cut every recognisable fragment of the keys these exchanges presented.
+    const keys = [...new Set(exchanges.flatMap((ex) => presentedKeysOf(ex.requestHeaders)))];
+    this.outcomes.push({ rule, ok, message: keys.length ? redactFragments(redactSecrets(message, keys), keys) : message, evidence: exchanges.slice(0, 3).map(toEvidence) });
   }
 }
 

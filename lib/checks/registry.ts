@@ -2,7 +2,7 @@
 // (conformance passive checks, k6 smoke, the capacity mix, the 429 judge) pick the rules they
 // judge and run them with runChecks; nobody keeps a private copy of a rule.
 import { redactSecrets } from '../redact';
-import { noCredentialEcho } from './credential-echo';
+import { noCredentialEcho, redactFragments } from './credential-echo';
 import { envelopeCollection, envelopeSingleResource, idsFormat } from './envelope';
 import { errorBodyShape, errorKnownCode } from './errors';
 import { responseContentType } from './json';
@@ -46,14 +46,16 @@ export function checksFor(rules: readonly string[]): ResponseCheck[] {
 
 /**
  * Runs `checks` on one subject: an outcome for each that applies, in order. Messages are
- * redacted of the request's keys (and anything key-like) whatever the check wrote.
+ * redacted of the request's keys, any recognisable fragment of them, and anything key-like,
+ * whatever the check wrote.
  */
 export function runChecks(s: Subject, checks: readonly ResponseCheck[]): CheckOutcome[] {
   const out: CheckOutcome[] = [];
   for (const c of checks) {
     if (!c.applies(s)) continue;
     const failure = c.check(s);
-    out.push(failure === null ? { rule: c.rule, ok: true, message: '' } : { rule: c.rule, ok: false, message: redactSecrets(failure, s.req.presentedKeys) });
+    // Fragments too: a message quoting a body that echoed part of a key must not carry that part on.
+    out.push(failure === null ? { rule: c.rule, ok: true, message: '' } : { rule: c.rule, ok: false, message: redactFragments(redactSecrets(failure, s.req.presentedKeys), s.req.presentedKeys) });
   }
   return out;
 }

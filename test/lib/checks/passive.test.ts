@@ -71,6 +71,14 @@ describe('passive checks', () => {
     expect(JSON.stringify(toEvidence(ex))).not.toMatch(new RegExp(KEY.slice(12, 20)));
   });
 
+  it('no rule\'s message carries on a fragment of the key a body echoed (a non-JSON 401 quoted in the content-type failure)', () => {
+    const run = KEY.slice(12, 24);
+    const ex = exchange(401, `unknown key ...${run}`);
+    const messages = Object.values(passive(ex)).filter((m): m is string => m !== null);
+    expect(messages.length).toBeGreaterThan(1); // content type and echo both fail
+    for (let i = 0; i + 8 <= run.length; i++) for (const m of messages) expect(m).not.toContain(run.slice(i, i + 8));
+  });
+
   it('judge every passive Retry-After rule of a 429 from one parse, with the target\'s minimum', () => {
     const parse = vi.mocked(retryAfter.parseRetryAfter);
     parse.mockClear();
