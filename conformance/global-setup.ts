@@ -34,8 +34,9 @@ export default async function setup(project: TestProject) {
     probeBudgetMs: cfg.probeBudgetMs,
     onlyProbes: cfg.onlyProbes,
     readOnly: cfg.readOnly,
-    // The in-process simulator forgets its runs when this run ends: nothing to record for later.
-    stateFile: sim ? null : cfg.stateFile,
+    // A simulator (in-process, or standalone: it has the admin surface) forgets its runs when it
+    // stops: records would read as 404s after a restart. The probe emulates two runs on its clock.
+    stateFile: sim || target.admin ? null : cfg.stateFile,
   };
   project.provide('conformance', context);
   const started = Date.now();

@@ -11,6 +11,9 @@ export interface RecordedRun {
   id: string;
   base_url: string;
   key_role: string;
+  /** The key that created it, as its redacted form (rdk_live_…last four): a later run with another
+   * key (another org's, a rotated one) cannot read it, so the record is not comparable. */
+  key_hint?: string;
   created_at: string;
   expires_at: string;
 }
@@ -50,7 +53,7 @@ export function stateProblem(doc: unknown): string | null {
   if (d.version !== 1) return `version ${JSON.stringify(d.version)}, expected 1`;
   if (!Array.isArray(d.runs)) return "no 'runs' array";
   const bad = d.runs.findIndex(
-    (r) => typeof r !== 'object' || r === null || !isId('run', r.id) || typeof r.base_url !== 'string' || typeof r.key_role !== 'string' || !isTime(r.created_at) || !isTime(r.expires_at),
+    (r) => typeof r !== 'object' || r === null || !isId('run', r.id) || typeof r.base_url !== 'string' || typeof r.key_role !== 'string' || (r.key_hint !== undefined && typeof r.key_hint !== 'string') || !isTime(r.created_at) || !isTime(r.expires_at),
   );
   return bad === -1 ? null : `runs[${bad}] is not a recorded run (id r-<uuid>, base_url, key_role, created_at, expires_at)`;
 }

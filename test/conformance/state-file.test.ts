@@ -67,7 +67,8 @@ describe('410 across runs, on the simulator clock', () => {
     expect(first.reason).toMatch(/no recorded run has expired yet on this target: recorded run r-[0-9a-f-]{36} \(expires .*\) in .*runs\.json for a later run/);
     const [rec, ...more] = records(path);
     expect(more).toEqual([]);
-    expect(Object.keys(rec!).sort()).toEqual(['base_url', 'created_at', 'expires_at', 'id', 'key_role']);
+    expect(Object.keys(rec!).sort()).toEqual(['base_url', 'created_at', 'expires_at', 'id', 'key_hint', 'key_role']);
+    expect(rec!.key_hint).toMatch(/^rdk_live_…\w{4}$/);
     expect(rec).toMatchObject({ base_url: `${proxy.origin}/v1`, key_role: 'primary' });
     expect(Date.parse(rec!.expires_at) - Date.parse(rec!.created_at)).toBe(3600_000);
     const text = readFileSync(path, 'utf8');
@@ -122,6 +123,22 @@ describe('410 across runs, on the simulator clock', () => {
     expect(r.status, r.reason).toBe('pass');
     expect(records(path)).toEqual([]);
   }, 30_000);
+
+  it('a record made with another key under the same role is not comparable: dropped, no verdict (another org would answer 404)', async () => {
+    const path = tempFile();
+    const other: RecordedRun = { id: 'r-00000000-0000-4000-8000-00000000000e', base_url: `${proxy.origin}/v1`, key_role: 'primary', key_hint: 'rdk_live_…zzzz', created_at: '2020-01-01T00:00:00.000Z', expires_at: '2020-01-01T01:00:00.000Z' };
+    mkdirSync(join(path, '..'), { recursive: true });
+    writeFileSync(path, JSON.stringify({ version: 1, runs: [other] }));
+    expiredAs = 404;
+    try {
+      const r = await suiteRun(path);
+      expect(r.outcomes.filter((o) => !o.ok)).toEqual([]);
+      expect(r.reason).toMatch(/created with another 'primary' key \(rdk_live_…zzzz\): not comparable, dropped/);
+      expect(records(path).some((x) => x.id === other.id)).toBe(false);
+    } finally {
+      expiredAs = 410;
+    }
+  });
 
   it("another target's records are left as they are", async () => {
     const path = tempFile();
