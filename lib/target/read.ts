@@ -5,6 +5,7 @@
 // key it could contain redacted.
 import { redactSecrets } from '../redact';
 import { ConfigError } from './errors';
+import { isId } from '../checks/ids';
 import { fixturesSayLimitOff, normaliseBaseUrl, parseFixtures, type Target } from './fixtures';
 import { checkProductionAllowed, checkTargetAllowed, hostOf, isLoopbackHost, isProductionHost, parseProductionHosts } from './hosts';
 import { readExpectedLimit } from './limit';
@@ -115,6 +116,10 @@ function read(env: Env, readFile: ReadFile, opts: ReadOptions, known: string[]):
     if (expected.limit) target.rateLimit = { ...target.rateLimit, ...expected.limit };
     else if (expected.off) target.rateLimit = null;
     if (env.RUNDUN_EXPIRED_RUN_ID !== undefined && env.RUNDUN_EXPIRED_RUN_ID.trim() !== '') target.expiredRunId = env.RUNDUN_EXPIRED_RUN_ID.trim();
+    // A typo would come back 404 and read as a failed status.410-gone: refuse it here instead.
+    if (target.expiredRunId !== undefined && !isId('run', target.expiredRunId)) {
+      throw new ConfigError(`RUNDUN_EXPIRED_RUN_ID (or the fixtures' expiredRunId) must be a run id, r- and a lowercase UUID; got '${target.expiredRunId.slice(0, 60)}'`);
+    }
     checkTargetAllowed(target.baseUrl, allowRemote);
     checkProductionAllowed(target.baseUrl, productionHosts, { allowProduction, readOnly }, opts.engine);
     target.readOnly = readOnly;

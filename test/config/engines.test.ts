@@ -39,8 +39,8 @@ const ROWS: Row[] = [
   { name: 'RUNDUN_API_KEYS replaces the fixtures pool', env: { RUNDUN_FIXTURES: '/f.json', RUNDUN_API_KEYS: ` ${K('x')}, ${K('y')} ,` }, both: fromFixtures({ pool: [K('x'), K('y')].map(redactKey) }) },
   {
     name: 'RUNDUN_API_KEYS alone: its first key is primary',
-    env: { RUNDUN_BASE_URL: 'https://staging.api.rundun.app/v1/', RUNDUN_ALLOW_REMOTE: 'yes', RUNDUN_API_KEYS: `${K('p')},${K('q')}`, RUNDUN_API_KEY_OTHER_ORG: K('o'), RUNDUN_RATE_LIMIT: '100/1m', RUNDUN_EXPIRED_RUN_ID: 'run_1' },
-    both: { view: { baseUrl: 'https://staging.api.rundun.app/v1', keys: redacted({ primary: K('p'), other_org: K('o') }), pool: [K('p'), K('q')].map(redactKey), limit: { limit: 100, windowMs: 60_000 }, ...base, allowRemote: true, expiredRunId: 'run_1' } },
+    env: { RUNDUN_BASE_URL: 'https://staging.api.rundun.app/v1/', RUNDUN_ALLOW_REMOTE: 'yes', RUNDUN_API_KEYS: `${K('p')},${K('q')}`, RUNDUN_API_KEY_OTHER_ORG: K('o'), RUNDUN_RATE_LIMIT: '100/1m', RUNDUN_EXPIRED_RUN_ID: 'r-0f0e0d0c-0b0a-4098-8765-43210fedcba9' },
+    both: { view: { baseUrl: 'https://staging.api.rundun.app/v1', keys: redacted({ primary: K('p'), other_org: K('o') }), pool: [K('p'), K('q')].map(redactKey), limit: { limit: 100, windowMs: 60_000 }, ...base, allowRemote: true, expiredRunId: 'r-0f0e0d0c-0b0a-4098-8765-43210fedcba9' } },
   },
   {
     name: 'every role by variable',
@@ -67,6 +67,7 @@ const ROWS: Row[] = [
 // Refusals: the same message from both engines, naming what to fix, never a key.
 // `hintDiffers`: the same refusal, but what to set differs (only the suite can run read-only).
 const REFUSALS: Array<{ name: string; env: Env; why: RegExp; hintDiffers?: true }> = [
+  { name: 'an expired run id that is not a run id', env: { RUNDUN_BASE_URL: 'http://127.0.0.1:4010/v1', RUNDUN_API_KEY: K('a'), RUNDUN_EXPIRED_RUN_ID: 'run_1' }, why: /RUNDUN_EXPIRED_RUN_ID \(or the fixtures' expiredRunId\) must be a run id, r- and a lowercase UUID; got 'run_1'/ },
   { name: 'a remote target without consent', env: { RUNDUN_BASE_URL: 'https://staging.example.com/v1', RUNDUN_API_KEY: K('a') }, why: /^rundun: refusing to send traffic to 'staging.example.com': only loopback .* unless RUNDUN_ALLOW_REMOTE=yes/ },
   { name: 'consent with a typo', env: { RUNDUN_BASE_URL: 'https://staging.example.com/v1', RUNDUN_API_KEY: K('a'), RUNDUN_ALLOW_REMOTE: 'sure' }, why: /refusing to send traffic to 'staging.example.com'/ },
   { name: 'a remote fixtures file without consent', env: { RUNDUN_FIXTURES: '/remote.json' }, why: /refusing to send traffic to 'api.rundun.app': only loopback/ },

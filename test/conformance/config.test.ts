@@ -27,10 +27,10 @@ describe('readConformanceConfig', () => {
   });
 
   it('reads keys by role from RUNDUN_API_KEY* and leaves missing roles out', () => {
-    const c = readConformanceConfig({ RUNDUN_BASE_URL: 'http://127.0.0.1:9/v1/', RUNDUN_API_KEY: 'k1', RUNDUN_API_KEY_OTHER_ORG: 'k2', RUNDUN_EXPIRED_RUN_ID: 'r-1' });
+    const c = readConformanceConfig({ RUNDUN_BASE_URL: 'http://127.0.0.1:9/v1/', RUNDUN_API_KEY: 'k1', RUNDUN_API_KEY_OTHER_ORG: 'k2', RUNDUN_EXPIRED_RUN_ID: 'r-0f0e0d0c-0b0a-4098-8765-43210fedcba9' });
     expect(c.target?.baseUrl).toBe('http://127.0.0.1:9/v1');
     expect(c.target?.keys).toEqual({ primary: 'k1', other_org: 'k2' });
-    expect(c.target?.expiredRunId).toBe('r-1');
+    expect(c.target?.expiredRunId).toBe('r-0f0e0d0c-0b0a-4098-8765-43210fedcba9');
     expect(c.target?.rateLimit).toBeNull();
   });
 
@@ -47,6 +47,7 @@ describe('readConformanceConfig', () => {
     ['a bad timeout', { RUNDUN_TIMEOUT_MS: 'soon' }, /RUNDUN_TIMEOUT_MS must be a non-negative integer/],
     ['a bad rate', { RUNDUN_BASE_URL: 'http://127.0.0.1/v1', RUNDUN_RATE_LIMIT: 'fast' }, /rate 'fast/],
     ['an unknown algorithm', { RUNDUN_SIM_ALGORITHM: 'leaky' }, /RUNDUN_SIM_ALGORITHM must be one of/],
+    ['an expired run id with a typo', { RUNDUN_BASE_URL: 'http://127.0.0.1/v1', RUNDUN_EXPIRED_RUN_ID: 'r-1' }, /RUNDUN_EXPIRED_RUN_ID .* must be a run id/],
   ])('refuses %s with a clear message', (_what, env, message) => {
     expect(() => readConformanceConfig(env)).toThrow(message);
   });
