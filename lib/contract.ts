@@ -5,7 +5,6 @@ import contractJson from '../schemas/contract.json';
 import type { RuleId } from './generated/rule-ids';
 
 export type { RuleId } from './generated/rule-ids';
-export { RULE_IDS } from './generated/rule-ids';
 
 export type RuleTag = 'documented' | 'assumed';
 export interface Rule {
@@ -91,26 +90,11 @@ export interface ResolvedContract {
 
 const ruleIndex = new Map<string, Rule>(contract.rules.map((r) => [r.id, r]));
 
-/** Narrows a string read at run time (an override file, a threshold tag) to a contract rule id. */
-export function isRuleId(id: string): id is RuleId {
-  return ruleIndex.has(id);
-}
-
 /** The rule, or a clear error for an id that is not in the contract (input read at run time). */
 export function ruleById(id: string): Rule {
   const r = ruleIndex.get(id);
   if (!r) throw new Error(`unknown contract rule id '${id}' (see schemas/contract.json)`);
   return r;
-}
-
-/** The rules a k6 scenario records checks for, as the contract lists them (judges.k6). */
-export function rulesJudgedBy(scenario: K6ScenarioName): RuleId[] {
-  return contract.rules.filter((r) => r.judges?.k6?.includes(scenario)).map((r) => r.id);
-}
-
-/** The rule's short label (the k6 check name), or its id where the contract gives none. */
-export function ruleLabel(id: string): string {
-  return ruleIndex.get(id)?.label ?? id;
 }
 
 /** Applies overrides; unknown parameter or rule names are errors, never silently ignored. */

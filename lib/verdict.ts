@@ -10,7 +10,7 @@ import type { RuleId } from './contract';
 export interface Verdict<D = Record<string, unknown>> {
   ok: boolean;
   /** Contract rule id, e.g. 'ratelimit.enforced-per-key'. */
-  rule: string;
+  rule: RuleId;
   /** Human-readable; never contains an API key in full (callers pass keys by role name). */
   reason: string;
   details?: D;

@@ -3,7 +3,8 @@
 // Creates one run (expires in 1 hour) on the target: runs count against the org's quota.
 import http from 'k6/http';
 import type { RefinedResponse, ResponseType } from 'k6/http';
-import { checksFor, contractSettings, runChecks, subjectOf } from '../lib/checks';
+import { checksFor, contractSettings, REGISTRY, runChecks, subjectOf } from '../lib/checks';
+import { K6_RULES } from '../lib/generated/rule-ids';
 import { ConfigError, pickKeys } from './lib/config';
 import { config } from './lib/env';
 import { checkedOf, keyParams, makeLogger, owe, recordOutcomes, recordRule } from './lib/k6';
@@ -18,30 +19,13 @@ const withPacing: typeof pace = (request, what, logger) => pace(request, what, l
 
 const ref = pickKeys(config, ['primary'], 1)[0];
 if (!ref) throw new ConfigError('smoke needs RUNDUN_API_KEY (or a fixtures file)');
-const RULES_CHECKED: RuleId[] = [
-  'status.200-success',
-  'status.201-created',
-  'status.401-unauthorized',
-  'status.404-not-found',
-  'json.response-content-type',
-  'envelope.collection',
-  'envelope.single-resource',
-  'errors.body-shape',
-  'ids.format',
-  'runs.create-read-consistent',
-  'auth.no-credential-echo',
-];
+// The contract's list (judges.k6 includes smoke), generated at build: every VU owes each of
+// these, so a rule listed for smoke and never judged fails the run as "not judged".
+const RULES_CHECKED: readonly RuleId[] = K6_RULES.smoke;
 
-// The per-response rules smoke judges on every response it gets (lib/checks' registry): each
-// applies where the contract says (envelopes on 2xx, the error body on 4xx, the echo on all).
-const RESPONSE_CHECKS = checksFor([
-  'json.response-content-type',
-  'envelope.collection',
-  'envelope.single-resource',
-  'ids.format',
-  'errors.body-shape',
-  'auth.no-credential-echo',
-]);
+// Those of them the per-response registry judges (lib/checks), on every response smoke gets:
+// each applies where the contract says (envelopes on 2xx, the error body on 4xx, the echo on all).
+const RESPONSE_CHECKS = checksFor(RULES_CHECKED.filter((r) => REGISTRY.has(r)));
 const SETTINGS = contractSettings();
 
 export const options: K6Options = {
@@ -61,7 +45,7 @@ const BASE = config.target.baseUrl;
 
 type Res = RefinedResponse<ResponseType | undefined>;
 
-function rule(id: string, ok: boolean, what: string): boolean {
+function rule(id: RuleId, ok: boolean, what: string): boolean {
   recordRule(id, ok);
   if (!ok) log(`${id}: FAILED: ${what}`);
   return ok;
@@ -83,14 +67,14 @@ interface Asked {
   keys: readonly string[];
 }
 
-const SHAPE_RULES = new Set(['envelope.collection', 'envelope.single-resource', 'ids.format', 'errors.body-shape']);
+const SHAPE_RULES = new Set<RuleId>(['envelope.collection', 'envelope.single-resource', 'ids.format', 'errors.body-shape']);
 
 /**
  * The status, then every per-response rule on one response; returns the parsed body when the
  * status is the expected one and the body has the promised shape, else undefined (THROTTLED
  * when still 429).
  */
-function expect(res: Res, asked: Asked, status: number, statusRule: string): unknown {
+function expect(res: Res, asked: Asked, status: number, statusRule: RuleId): unknown {
   if (res.status === 429) {
     // Still throttled after the waits: nothing about this operation (or what builds on it) can
     // be judged. Its rules stay unjudged (and fail as such), never blamed on a wrong status.

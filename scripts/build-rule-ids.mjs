@@ -1,9 +1,11 @@
 // Generates lib/generated/rule-ids.ts from schemas/contract.json: the RuleId union, so every
 // rule-id string in the code is type-checked against the contract (a typo or a rule removed
 // from the contract fails `npm run typecheck`), RULE_IDS for code that walks them, and
-// RULE_LABELS, the rules' short labels (k6 check names).
+// RULE_LABELS, the rules' short labels (k6 check names), and K6_RULES, what each k6 scenario judges.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+
+const K6_SCENARIOS = ['smoke', 'rate-limit', 'retry-after', 'key-isolation', 'capacity', 'soak', 'spike'];
 
 /** The module text for a contract's rule ids (pure: the tests compare it with the file). */
 export function ruleIdsModule(contract) {
@@ -15,6 +17,8 @@ export function ruleIdsModule(contract) {
     'export type RuleId = (typeof RULE_IDS)[number];',
     "/** Each rule's label: the k6 check name (k6 bundles carry this table, not the whole contract). */",
     `export const RULE_LABELS: Readonly<Record<RuleId, string>> = {\n${contract.rules.map((r) => `  '${r.id}': ${JSON.stringify(r.label ?? r.id)},`).join('\n')}\n};`,
+    "/** The rules each k6 scenario judges (the contract's judges.k6): the scenarios take their lists from here. */",
+    `export const K6_RULES = {\n${K6_SCENARIOS.map((s) => `  '${s}': [${contract.rules.filter((r) => r.judges?.k6?.includes(s)).map((r) => `'${r.id}'`).join(', ')}],`).join('\n')}\n} as const satisfies Record<string, readonly RuleId[]>;`,
     '',
   ].join('\n');
 }

@@ -3,7 +3,7 @@
 export type { CheckedRequest, CheckedResponse, CheckOutcome, CheckSettings, ResponseCheck, Subject } from './types';
 export { REGISTRY, checksFor, runChecks } from './registry';
 export { checkedResponse, parseJson, presentedKeys, presentedKeysOf, retryAfterOf, subjectOf } from './response';
-export { OPERATIONS, SUCCESS, type SuccessSpec } from './contract-data';
+export { SUCCESS, type SuccessSpec } from './contract-data';
 export { contractSettings, TABLE_STATUSES } from './settings';
 export { ID_PATTERNS, isId, malformedIds, type IdKind } from './ids';
 export { JSON_MEDIA_TYPE } from './json';

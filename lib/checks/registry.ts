@@ -9,6 +9,7 @@ import { responseContentType } from './json';
 import { RATE_LIMIT_CHECKS } from './ratelimit';
 import { noUnprovoked5xx, statusInTable } from './status';
 import type { CheckOutcome, ResponseCheck, Subject } from './types';
+import type { RuleId } from '../generated/rule-ids';
 
 const ALL: readonly ResponseCheck[] = [
   responseContentType,
@@ -36,7 +37,7 @@ function index(checks: readonly ResponseCheck[]): ReadonlyMap<string, ResponseCh
 export const REGISTRY: ReadonlyMap<string, ResponseCheck> = index(ALL);
 
 /** The checks for `rules`, in that order; an id with no check is a programming error. */
-export function checksFor(rules: readonly string[]): ResponseCheck[] {
+export function checksFor(rules: readonly RuleId[]): ResponseCheck[] {
   return rules.map((r) => {
     const c = REGISTRY.get(r);
     if (!c) throw new Error(`no per-response check for rule '${r}' (registered: ${[...REGISTRY.keys()].join(', ')})`);

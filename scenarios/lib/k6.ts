@@ -12,6 +12,7 @@ import type { KeyRef, RundunConfig } from './config';
 import { RULE_VERDICTS_METRIC, VUS_FINISHED_METRIC } from './options';
 import type { Clock } from './pacing';
 import { checkName } from './check-names';
+import type { RuleId } from '../../lib/contract';
 
 export const k6Clock: Clock = {
   now: () => Date.now(),
@@ -33,7 +34,7 @@ const judgedHere = new Map<string, number>();
  * One k6 check for a contract rule, tagged { rule } (sets and tags built once per rule), and one
  * count in rule_verdicts{rule}.
  */
-export function recordRule(rule: string, ok: boolean): boolean {
+export function recordRule(rule: RuleId, ok: boolean): boolean {
   let set = checkSets.get(rule);
   let tags = checkTags.get(rule);
   if (set === undefined || tags === undefined) {
@@ -52,7 +53,7 @@ export function recordRule(rule: string, ok: boolean): boolean {
  * options.ts). Call `settle` when the VU is done (in a finally): every owed rule it never judged
  * is recorded as a failed check, with the reason logged, and the VU counts as finished.
  */
-export function owe(rules: readonly string[], log: (message: string) => void, who: string): { settle(why?: string): void } {
+export function owe(rules: readonly RuleId[], log: (message: string) => void, who: string): { settle(why?: string): void } {
   vusFinished.add(false);
   const before = new Map(rules.map((r) => [r, judgedHere.get(r) ?? 0]));
   let settled = false;

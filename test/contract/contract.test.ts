@@ -22,6 +22,13 @@ describe('schemas/contract.json', () => {
     expect(validate(broken)).toBe(false);
   });
 
+  it('the schema refuses an operation whose success rule is not an envelope rule (a typo would switch its envelope check off)', () => {
+    const validate = new Ajv2020({ allErrors: true }).compile(JSON.parse(read('schemas/contract.schema.json')));
+    const broken = structuredClone(contract) as unknown as { operations: Array<{ success: { rule: string } }> };
+    broken.operations[0]!.success.rule = 'envelope.colection';
+    expect(validate(broken)).toBe(false);
+  });
+
   it('has unique rule ids', () => {
     const ids = contract.rules.map((r) => r.id);
     expect(new Set(ids).size).toBe(ids.length);
