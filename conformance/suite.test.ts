@@ -21,10 +21,13 @@ const env = Object.assign(createProbeEnv({
   paceRps: ctx.paceRps,
   probeBudgetMs: ctx.probeBudgetMs,
   on429WaitedOut: (ex, waitMs) => recordEvent(ctx.runDir, { kind: 'waited-out-429', probe: current, waitMs, evidence: toEvidence(ex) }),
-}), { readOnly: ctx.readOnly, ...(ctx.stateFile ? { ledger: new RunLedger(ctx.stateFile) } : {}) });
+}), { readOnly: ctx.readOnly });
 afterAll(() => env.close());
 
 const selected = ctx.onlyProbes ? probes.filter((p) => ctx.onlyProbes!.includes(p.id)) : probes;
+// The state file is opened only when its probe runs: a focused run (RUNDUN_PROBES) never touches
+// it (opening one that is corrupt sets it aside).
+if (ctx.stateFile && selected.some((p) => p.id === 'runs.expired-from-earlier-run')) Object.assign(env, { ledger: new RunLedger(ctx.stateFile) });
 const families = [...new Set(selected.map((p) => p.family))];
 
 for (const family of families) {
