@@ -5,28 +5,16 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build } from 'esbuild';
+import { buildEntry } from '../support/build-entry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { instance } from './support';
 
-const root = join(import.meta.dirname, '..', '..');
 let dir: string;
 let cli: string;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'rundun-merge-'));
-  cli = join(dir, 'merge.js');
-  await build({
-    absWorkingDir: root,
-    entryPoints: ['scripts/merge.ts'],
-    outfile: cli,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'esm',
-    packages: 'external',
-    logLevel: 'silent',
-  });
+  cli = await buildEntry('scripts/merge.ts', dir, 'merge.js');
   const write = (rel: string, value: unknown) => {
     mkdirSync(join(dir, rel, '..'), { recursive: true });
     writeFileSync(join(dir, rel), typeof value === 'string' ? value : JSON.stringify(value));

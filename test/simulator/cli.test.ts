@@ -6,7 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build } from 'esbuild';
+import { buildEntry } from '../support/build-entry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validate } from '../../lib/validate';
 import { parseCli, parseRateLimit, UsageError } from '../../simulator/options';
@@ -103,17 +103,7 @@ describe('the built CLI', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'rundun-sim-cli-'));
-    cli = join(dir, 'cli.js');
-    await build({
-      entryPoints: [join(import.meta.dirname, '../../simulator/cli.ts')],
-      outfile: cli,
-      bundle: true,
-      platform: 'node',
-      target: 'node20',
-      format: 'esm',
-      packages: 'external',
-      logLevel: 'warning',
-    });
+    cli = await buildEntry('simulator/cli.ts', dir, 'cli.js');
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
